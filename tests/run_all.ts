@@ -1,0 +1,59 @@
+/**
+ * The one test entry point (`deno task test`): sets up what the tests need, runs every tier and
+ * ends with one line `N passed, N failed, N skipped` summing all of them.
+ *
+ * Usage: `deno task test [tier…]` where tier ∈ static, unit, integration, e2e (default: all).
+ *
+ * @module
+ */
+import { prepareMachine } from "./setup/prepare_machine.ts";
+import { runDenoTests, runStaticChecks, type TierResult } from "./setup/tiers.ts";
+import { isRoot } from "./setup/privileges.ts";
+
+const ALL_TIERS = ["static", "unit", "integration", "e2e"] as const;
+type Tier = typeof ALL_TIERS[number];
+
+function parseTiers(args: string[]): Tier[] {
+  if (args.length === 0) return [...ALL_TIERS];
+  for (const arg of args) {
+    if (!(ALL_TIERS as readonly string[]).includes(arg)) {
+      console.error(`Cannot run tier "${arg}": known tiers are ${ALL_TIERS.join(", ")}`);
+      Deno.exit(2);
+    }
+  }
+  return args as Tier[];
+}
+
+async function runTier(tier: Tier): Promise<TierResult> {
+  switch (tier) {
+    case "static":
+      return await runStaticChecks();
+    case "unit":
+      return await runDenoTests("unit", ["."], {
+        ignore: ["tests/integration", "tests/e2e", "tests/cluster", "tests/bench"],
+      });
+    case "integration":
+      return await runDenoTests("integration", ["tests/integration"], { needsRoot: true });
+    case "e2e":
+      return await runDenoTests("e2e", ["tests/cluster", "tests/e2e"], {
+        needsRoot: true,
+        serial: true,
+      });
+  }
+}
+
+const tiers = parseTiers(Deno.args);
+await prepareMachine({ root: isRoot() });
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const tier of tiers) {
+  const result = await runTier(tier);
+  total.passed += result.passed;
+  total.failed += result.failed;
+  total.skipped += result.skipped;
+  console.log(
+    `[${tier}] ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`,
+  );
+}
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+Deno.exit(total.failed === 0 ? 0 : 1);

@@ -1,0 +1,124 @@
+/**
+ * Runners for the test tiers: static checks (fmt, lint, type-check) and `deno test` tiers whose
+ * JUnit report is read back so every tier is summed into one figure.
+ *
+ * @module
+ */
+import { isRoot } from "./privileges.ts";
+
+/** Counts of one tier. */
+export interface TierResult {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const REPORT_DIR = ".cache/test-reports";
+
+async function run(cmd: string[]): Promise<number> {
+  const child = new Deno.Command(cmd[0], { args: cmd.slice(1), stdin: "null" }).spawn();
+  return (await child.status).code;
+}
+
+/**
+ * Runs `deno fmt --check`, `deno lint` and `deno check`; each counts as one test.
+ *
+ * @returns one passed or failed count per check
+ */
+export async function runStaticChecks(): Promise<TierResult> {
+  const result: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  const checks: [string, string[]][] = [
+    ["format", [Deno.execPath(), "fmt", "--check"]],
+    ["lint", [Deno.execPath(), "lint"]],
+    ["type-check", [Deno.execPath(), "check", "."]],
+  ];
+  for (const [name, cmd] of checks) {
+    console.log(`\n[static] ${name}: ${cmd.slice(1).join(" ")}`);
+    if (await run(cmd) === 0) result.passed++;
+    else {
+      console.log(`[static] ${name} FAILED`);
+      result.failed++;
+    }
+  }
+  return result;
+}
+
+/**
+ * Counts top-level test cases of a Deno JUnit report (steps are part of their test).
+ *
+ * @param xml the report text
+ * @returns the counts found in it
+ */
+export function countJunit(xml: string): TierResult {
+  const result: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  const cases = xml.matchAll(/<testcase name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g);
+  for (const [, name, body] of cases) {
+    if (name.includes(" &gt; ")) continue;
+    if (body.includes("<failure")) result.failed++;
+    else if (body.includes("<skipped")) result.skipped++;
+    else result.passed++;
+  }
+  return result;
+}
+
+/** Options of a `deno test` tier. */
+export interface DenoTestOptions {
+  /** paths left out of the run */
+  ignore?: string[];
+  /** the tier needs root; it still runs (its tests skip themselves) but says so loudly */
+  needsRoot?: boolean;
+  /** run test files one after another (shared machine state such as the cluster) */
+  serial?: boolean;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs one `deno test` tier and reads its JUnit report.
+ *
+ * @param tier name used for the report file and output
+ * @param paths folders holding the tier's tests
+ * @param options see {@link DenoTestOptions}
+ * @returns the tier's counts; a run that produced no report counts as one failure
+ */
+export async function runDenoTests(
+  tier: string,
+  paths: string[],
+  options: DenoTestOptions = {},
+): Promise<TierResult> {
+  const present = [];
+  for (const path of paths) if (await exists(path)) present.push(path);
+  if (present.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+  if (options.needsRoot && !isRoot()) {
+    console.log(
+      `\n!!! [${tier}] NOT ROOT: tests that need network namespaces, iptables or the cluster ` +
+        `are SKIPPED. Run as root to exercise them. !!!\n`,
+    );
+  }
+  await Deno.mkdir(REPORT_DIR, { recursive: true });
+  const report = `${REPORT_DIR}/${tier}.xml`;
+  await Deno.remove(report).catch(() => {});
+  const args = [Deno.execPath(), "test", "-A", "--permit-no-files", `--junit-path=${report}`];
+  if (!options.serial) args.push("--parallel");
+  if (options.ignore?.length) args.push(`--ignore=${options.ignore.join(",")}`);
+  args.push(...present);
+  console.log(`\n[${tier}] deno ${args.slice(1).join(" ")}`);
+  const code = await run(args);
+  let xml: string;
+  try {
+    xml = await Deno.readTextFile(report);
+  } catch {
+    console.log(`[${tier}] deno test exited with ${code} and wrote no report`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  const counts = countJunit(xml);
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}

@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { countJunit } from "./tiers.ts";
+import { parsePackageList } from "./prepare_machine.ts";
+
+Deno.test("countJunit() counts top-level cases by outcome and ignores steps", () => {
+  const xml = `<testsuites><testsuite>
+    <testcase name="ok" classname="a"></testcase>
+    <testcase name="skip" classname="a"><skipped/></testcase>
+    <testcase name="bad" classname="a"><failure message="x">x</failure></testcase>
+    <testcase name="bad &gt; step" classname="a"><failure message="x">x</failure></testcase>
+  </testsuite></testsuites>`;
+  assert.deepEqual(countJunit(xml), { passed: 1, failed: 1, skipped: 1 });
+});
+
+Deno.test("parsePackageList() drops comments and blank lines", () => {
+  assert.deepEqual(parsePackageList("# head\niproute2\n\ncurl # why\n"), ["iproute2", "curl"]);
+});
