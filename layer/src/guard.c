@@ -1,0 +1,4 @@
+/* Storage of the per-thread recursion guard (see guard.h). */
+#include "guard.h"
+
+__thread int layer_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
