@@ -15,6 +15,7 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
 
 struct real_table {
 #define REAL_FN(ret, name, args) ret(*name) args;

@@ -137,3 +137,10 @@ REAL_FN(int, posix_spawn, (pid_t *, const char *, const posix_spawn_file_actions
                            const posix_spawnattr_t *, char *const[], char *const[]))
 REAL_FN(int, posix_spawnp, (pid_t *, const char *, const posix_spawn_file_actions_t *,
                             const posix_spawnattr_t *, char *const[], char *const[]))
+/* extended attributes */
+REAL_FN(ssize_t, getxattr, (const char *, const char *, void *, size_t))
+REAL_FN(ssize_t, lgetxattr, (const char *, const char *, void *, size_t))
+REAL_FN(ssize_t, fgetxattr, (int, const char *, void *, size_t))
+REAL_FN(ssize_t, listxattr, (const char *, char *, size_t))
+REAL_FN(ssize_t, llistxattr, (const char *, char *, size_t))
+REAL_FN(ssize_t, flistxattr, (int, char *, size_t))
