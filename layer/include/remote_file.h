@@ -47,7 +47,8 @@ int remote_access(const char *path, int mode);
 ssize_t remote_readlink(const char *path, char *buf, size_t size);
 int remote_mkdir(const struct routed_path *rp, mode_t mode);
 int remote_rmdir(const char *path);
-int remote_unlink(const struct routed_path *rp, int flags);
+/** unlink (at = 0) or unlinkat (at = 1: UnlinkAt, dirfd None unless relative to a remote dir). */
+int remote_unlink(const struct routed_path *rp, int at, int flags);
 int remote_rename(const char *old_path, const char *new_path);
 
 /** Largest read the layer asks for in one request (1 MiB, as mirrord). */

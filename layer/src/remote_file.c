@@ -338,12 +338,12 @@ int remote_rmdir(const char *path) {
   return unit_result(&b, FRESP_REMOVE_DIR);
 }
 
-int remote_unlink(const struct routed_path *rp, int flags) {
+int remote_unlink(const struct routed_path *rp, int at, int flags) {
   uint8_t stack[512];
   struct wbuf b;
   wb_init(&b, stack, sizeof stack);
   if (rp->route == ROUTE_REMOTE_RELATIVE) enc_file_unlink_at(&b, 1, rp->remote_dir_fd, rp->path, (uint32_t)flags);
-  else if (flags) enc_file_unlink_at(&b, 0, 0, rp->path, (uint32_t)flags);
+  else if (at) enc_file_unlink_at(&b, 0, 0, rp->path, (uint32_t)flags);
   else enc_file_unlink(&b, rp->path);
   return unit_result(&b, FRESP_UNLINK);
 }

@@ -11,7 +11,7 @@
 #include "hook.h"
 #include "remote_file.h"
 
-enum removal { REMOVE_FILE, REMOVE_DIR };
+enum removal { REMOVE_FILE, REMOVE_DIR, REMOVE_AT };
 
 static int remove_at(int dirfd, const char *path, int flags, enum removal what, struct routed_path *rp, int *rc) {
   int saved = guard_enter();
@@ -20,8 +20,8 @@ static int remove_at(int dirfd, const char *path, int flags, enum removal what, 
   if (rp->route == ROUTE_NOT_FOUND) *rc = -ENOENT;
   else if (rp->route == ROUTE_LOCAL) handled = 0;
   else {
-    if (what == REMOVE_DIR && rp->route == ROUTE_REMOTE) *rc = remote_rmdir(rp->path);
-    else *rc = remote_unlink(rp, flags);
+    if (what == REMOVE_DIR) *rc = remote_rmdir(rp->path);
+    else *rc = remote_unlink(rp, what == REMOVE_AT, flags);
     if (*rc == REMOTE_NOT_IMPLEMENTED) handled = 0;
   }
   guard_leave(saved);
@@ -40,8 +40,7 @@ LAYER_EXPORT int unlinkat(int dirfd, const char *path, int flags) {
   if (!path || !fs_intercepts()) return REAL(unlinkat)(dirfd, path, flags);
   struct routed_path rp;
   int rc;
-  enum removal what = (flags & AT_REMOVEDIR) ? REMOVE_DIR : REMOVE_FILE;
-  if (remove_at(dirfd, path, flags, what, &rp, &rc)) return (int)errno_result(rc);
+  if (remove_at(dirfd, path, flags, REMOVE_AT, &rp, &rc)) return (int)errno_result(rc);
   return REAL(unlinkat)(dirfd, rp.route == ROUTE_LOCAL ? rp.path : path, flags);
 }
 
