@@ -73,8 +73,13 @@ int fd_socket_each(int (*fn)(int fd, const struct socket_record *r, void *ctx), 
 /** After a real dup/dup2/dup3/F_DUPFD from old to new: new shares old's record. */
 void fd_table_dup(int old_fd, int new_fd);
 
-/** After a real close (or when new_fd of dup2 is replaced): forgets fd, releasing its record. */
-void fd_table_forget(int fd);
+/**
+ * Closes a managed fd with libc's close and forgets it, both under the table lock: another
+ * thread that gets the same fd number from the kernel right after the close can only register
+ * it once the old record is gone. Returns close's result (errno preserved).
+ */
+int fd_table_close(int fd, int (*real_close)(int));
+
 
 /** Lock helpers for fork (pthread_atfork). */
 void fd_table_lock_for_fork(void);

@@ -23,7 +23,7 @@ int remote_dns_owns(const struct addrinfo *res);
 void remote_dns_free(struct addrinfo *res);
 
 /** Resolves a name remotely into at most max addresses of family (AF_UNSPEC = both). Returns the
-    count, or -EAI_* on failure. */
-int remote_resolve(const char *name, int family, struct sockaddr_storage *out, int max);
+    count, or -1 with *eai set to the EAI_* code. */
+int remote_resolve(const char *name, int family, struct sockaddr_storage *out, int max, int *eai);
 
 #endif

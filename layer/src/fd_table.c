@@ -1,6 +1,7 @@
 /* See fd_table.h. */
 #include "fd_table.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,13 +218,16 @@ static void do_release_work(const struct release_work *w) {
   if (w->close_connection) conn_send_outgoing_close(w->conn_hi, w->conn_lo);
 }
 
-void fd_table_forget(int fd) {
-  if (fd_kind_of(fd) == FD_KIND_NONE) return;
+int fd_table_close(int fd, int (*real_close)(int)) {
   struct release_work w = {0};
   pthread_mutex_lock(&table_lock);
+  int rc = real_close(fd);
+  int saved_errno = errno;
   release_slot(fd, &w);
   pthread_mutex_unlock(&table_lock);
   do_release_work(&w);
+  errno = saved_errno;
+  return rc;
 }
 
 void fd_table_dup(int old_fd, int new_fd) {

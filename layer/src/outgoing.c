@@ -68,7 +68,7 @@ static int adopt_socket(int fd, struct socket_record *out) {
 }
 
 struct self_listener {
-  uint16_t port;
+  uint16_t port; /* host order */
   int type;
   struct sockaddr_storage addr;
   socklen_t len;
@@ -79,7 +79,9 @@ static int find_listener(int fd, const struct socket_record *r, void *ctx) {
   struct self_listener *l = ctx;
   (void)fd;
   if (r->state != SOCKET_LISTENING || r->type != l->type || !r->requested_len) return 0;
-  if (port_of((const struct sockaddr *)&r->requested) != l->port) return 0;
+  uint16_t port = port_of((const struct sockaddr *)&r->requested);
+  if (!port) port = port_of((const struct sockaddr *)&r->bound); /* bound to port 0: the real one */
+  if (port != l->port) return 0;
   l->addr = r->bound;
   l->len = r->bound_len;
   l->found = 1;
@@ -102,7 +104,9 @@ static int host_entry_matches(const struct nf_entry *e, const struct sockaddr *d
   struct sockaddr_storage ips[16];
   int n = 0;
   if (remote_side && layer.dns_enabled) {
-    n = remote_resolve(e->host, AF_UNSPEC, ips, 16);
+    int eai;
+    n = remote_resolve(e->host, AF_UNSPEC, ips, 16, &eai);
+    if (n < 0) n = 0;
   } else {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
     if (REAL(getaddrinfo)(e->host, NULL, &hints, &res) == 0) {

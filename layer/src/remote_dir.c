@@ -105,10 +105,7 @@ DIR *remote_opendir(const struct routed_path *rp, int *err) {
     return NULL;
   }
   DIR *dir = remote_fdopendir(fd, err);
-  if (!dir) {
-    REAL(close)(fd);
-    fd_table_forget(fd);
-  }
+  if (!dir) fd_table_close(fd, REAL(close));
   return dir;
 }
 
@@ -175,9 +172,7 @@ int remote_closedir(DIR *dir) {
   conn_send_dir_close(d->remote_dir_fd);
   int fd = d->fd;
   free_dir(d);
-  int rc = REAL(close)(fd);
-  fd_table_forget(fd);
-  return rc;
+  return fd_table_close(fd, REAL(close));
 }
 
 int remote_dirfd(DIR *dir) { return ((struct remote_dir *)dir)->fd; }

@@ -35,9 +35,10 @@ struct record {
   socklen_t ip_len;
 };
 
-/* One GetAddrInfo round trip; returns the record count (>= 0) or -EAI_*. */
+/* One GetAddrInfo round trip; returns the record count, or -1 with *eai set (EAI_* codes are
+   negative numbers themselves). */
 static int lookup(const char *node, uint16_t port, enum addr_family_req family, enum sock_type_req socktype,
-                  int flags, int protocol, struct record *out, int max) {
+                  int flags, int protocol, struct record *out, int max, int *eai) {
   uint8_t stack[512];
   struct wbuf b;
   wb_init(&b, stack, sizeof stack);
@@ -45,17 +46,19 @@ static int lookup(const char *node, uint16_t port, enum addr_family_req family, 
   struct conn_response resp;
   int rc = conn_request(&b, &resp);
   wb_free(&b);
-  if (rc < 0) return -EAI_FAIL;
+  *eai = EAI_FAIL;
+  if (rc < 0) return -1;
   if (resp.variant != P2L_GET_ADDR_INFO) {
     LOG_ERR("The internal proxy answered a DNS request with message %u — this is a bug, please report it", resp.variant);
     conn_response_free(&resp);
-    return -EAI_FAIL;
+    return -1;
   }
   if (!rb_result_ok(&resp.r)) {
     struct remote_error e;
     dec_response_error(&resp.r, &e);
     conn_response_free(&resp);
-    return -remote_error_eai(&e);
+    *eai = remote_error_eai(&e);
+    return -1;
   }
   uint64_t count = rb_uv(&resp.r, 64);
   int n = 0;
@@ -75,7 +78,7 @@ static int lookup(const char *node, uint16_t port, enum addr_family_req family, 
   }
   int bad = resp.r.err;
   conn_response_free(&resp);
-  return bad ? -EAI_FAIL : n;
+  return bad ? -1 : n;
 }
 
 /* ---- ownership of addrinfo chains ---- */
@@ -158,10 +161,11 @@ int remote_getaddrinfo(const char *node, uint16_t port, const struct addrinfo *h
                                : socktype == SOCK_DGRAM ? SOCK_REQ_DGRAM : SOCK_REQ_ANY;
   struct record *records = malloc(MAX_RECORDS * sizeof *records);
   if (!records) return EAI_MEMORY;
-  int n = lookup(node, port, family_req, type_req, flags, protocol, records, MAX_RECORDS);
+  int eai;
+  int n = lookup(node, port, family_req, type_req, flags, protocol, records, MAX_RECORDS, &eai);
   if (n < 0) {
     free(records);
-    return -n;
+    return eai;
   }
   struct sock_kind kinds[3];
   int kind_count = 0;
@@ -209,11 +213,11 @@ int remote_getaddrinfo(const char *node, uint16_t port, const struct addrinfo *h
   return 0;
 }
 
-int remote_resolve(const char *name, int family, struct sockaddr_storage *out, int max) {
+int remote_resolve(const char *name, int family, struct sockaddr_storage *out, int max, int *eai) {
   struct record records[16];
   enum addr_family_req req = family == AF_INET ? AF_REQ_IPV4_ONLY : family == AF_INET6 ? AF_REQ_IPV6_ONLY : AF_REQ_BOTH;
-  int n = lookup(name, 0, req, SOCK_REQ_ANY, 0, 0, records, 16);
-  if (n < 0) return n;
+  int n = lookup(name, 0, req, SOCK_REQ_ANY, 0, 0, records, 16, eai);
+  if (n < 0) return -1;
   int got = 0;
   for (int i = 0; i < n && got < max; i++) {
     if (family != AF_UNSPEC && records[i].ip.ss_family != family) continue;

@@ -26,8 +26,7 @@ static int fetch(void) {
   if (fd < 0) return fd;
   char buf[HOSTNAME_MAX + 1];
   ssize_t n = remote_read(fd, buf, HOSTNAME_MAX);
-  REAL(close)(fd);
-  fd_table_forget(fd);
+  fd_table_close(fd, REAL(close));
   if (n < 0) return (int)n;
   while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
   memcpy(cached, buf, (size_t)n);

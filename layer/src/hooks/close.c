@@ -1,6 +1,8 @@
 /*
- * close, __close. Always calls libc first, then forgets the fd: the last reference of a remote
- * file sends File Close, of an outgoing connection Outgoing Close (how-it-works.md §5.3).
+ * close, __close. Unmanaged fds: libc only. Managed fds: libc's close and forgetting the fd
+ * happen under the fd-table lock (so a thread that is handed the same number next cannot be
+ * confused with the old record); the last reference of a remote file sends File Close, of an
+ * outgoing connection Outgoing Close (how-it-works.md §5.3).
  * The layer's own intproxy connection is never closed by the app: closing it reports success
  * and leaves it open (it is close-on-exec). No allocation on this path (signal handlers close).
  */
@@ -11,14 +13,10 @@
 static int close_with(int (*real_close)(int), int fd) {
   if (guard_active()) return real_close(fd);
   if (fd >= 0 && fd == conn_fd()) return 0;
-  int rc = real_close(fd);
-  if (fd_kind_of(fd) != FD_KIND_NONE) {
-    int saved_errno = errno;
-    int saved = guard_enter();
-    fd_table_forget(fd);
-    guard_leave(saved);
-    errno = saved_errno;
-  }
+  if (fd_kind_of(fd) == FD_KIND_NONE) return real_close(fd);
+  int saved = guard_enter();
+  int rc = fd_table_close(fd, real_close);
+  guard_leave(saved);
   return rc;
 }
 

@@ -150,8 +150,7 @@ static FILE *reopen_stream(const char *path, const char *mode, FILE *stream,
     if (fd < 0) rc = fd;
     else {
       mem = snapshot_remote(fd);
-      REAL(close)(fd);
-      fd_table_forget(fd);
+      fd_table_close(fd, REAL(close));
       if (mem < 0) rc = mem;
     }
   }

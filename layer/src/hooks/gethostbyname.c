@@ -64,9 +64,10 @@ static int lookup(const char *name, int family, struct hostent *out, char *buf, 
   *result = NULL;
   *range_error = 0;
   int saved = guard_enter();
-  int n = remote_resolve(name, family, ips, MAX_ADDRESSES);
+  int eai;
+  int n = remote_resolve(name, family, ips, MAX_ADDRESSES, &eai);
   guard_leave(saved);
-  if (n < 0) return herror_of(-n);
+  if (n < 0) return herror_of(eai);
   if (n == 0) return HOST_NOT_FOUND;
   if (fill_hostent(name, family, ips, n, out, buf, len)) {
     *range_error = 1;
