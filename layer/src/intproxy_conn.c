@@ -48,12 +48,15 @@ static void mark_broken(const char *why) {
   pthread_cond_broadcast(&state_cond);
 }
 
+/* sendmsg with MSG_NOSIGNAL: a vanished intproxy must give EPIPE, never kill the app with
+   SIGPIPE. */
 static int write_all(int fd, const struct iovec *iov_in, int count) {
   struct iovec iov[4];
   memcpy(iov, iov_in, (size_t)count * sizeof *iov);
   int i = 0;
   while (i < count) {
-    ssize_t n = REAL(writev)(fd, iov + i, count - i);
+    struct msghdr msg = {.msg_iov = iov + i, .msg_iovlen = (size_t)(count - i)};
+    ssize_t n = REAL(sendmsg)(fd, &msg, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       return -1;
