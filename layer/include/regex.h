@@ -7,8 +7,9 @@
  * Semantics follow Rust's regex crate where they differ from PCRE: `^`/`$` only match at the
  * start/end of the text, `.` matches any character but '\n', searching is unanchored and
  * leftmost-first. Matching works on UTF-8 code points; case folding is ASCII.
- * A step budget stops catastrophic backtracking: such a search reports REGEX_LIMIT and the
- * caller treats it as "no match" (fail closed).
+ * A step budget stops catastrophic backtracking and a stack budget (64 KiB) deep recursion on
+ * small thread stacks: such a search reports REGEX_LIMIT and the caller treats it as "no
+ * match" (fail closed).
  */
 #ifndef LAYER_REGEX_H
 #define LAYER_REGEX_H

@@ -10,7 +10,9 @@
 
 #include "regex_internal.h"
 
-#define MAX_DEPTH 3000
+/* Bytes of C stack one search may use: recursion grows with nested repetitions of groups, and a
+   hook may run on a thread with a small stack. Past this the search fails closed. */
+#define STACK_BUDGET (64 * 1024)
 
 size_t rx_utf8_decode(const unsigned char *s, size_t len, size_t pos, uint32_t *cp) {
   unsigned char c = s[pos];
@@ -51,7 +53,7 @@ struct mctx {
   size_t len;
   long *caps; /* 2 per group */
   long steps;
-  int depth;
+  const char *stack_base;
   int aborted;
 };
 
@@ -147,7 +149,8 @@ static int match_node(struct mctx *m, const struct rx_node *n, size_t pos, const
 
 static int budget(struct mctx *m) {
   if (m->aborted) return 0;
-  if (++m->steps > REGEX_STEP_LIMIT || m->depth > MAX_DEPTH) {
+  char here;
+  if (++m->steps > REGEX_STEP_LIMIT || (size_t)(m->stack_base - &here) > STACK_BUDGET) {
     m->aborted = 1;
     return 0;
   }
@@ -297,7 +300,6 @@ static int match_backref(struct mctx *m, const struct rx_node *n, size_t pos, co
 
 static int match_node(struct mctx *m, const struct rx_node *n, size_t pos, const struct cont *k) {
   if (!budget(m)) return 0;
-  m->depth++;
   int r = 0;
   switch (n->kind) {
     case RX_CHAR:
@@ -340,7 +342,6 @@ static int match_node(struct mctx *m, const struct rx_node *n, size_t pos, const
       r = match_look(m, n, pos, k);
       break;
   }
-  m->depth--;
   return r;
 }
 
@@ -357,7 +358,8 @@ enum regex_status regex_search(const struct regex *re, const char *subject, size
                                struct regex_span *spans, int spans_len) {
   int ncap = 2 * re->groups;
   long caps[ncap];
-  struct mctx m = {.re = re, .s = (const unsigned char *)subject, .len = len, .caps = caps};
+  char base;
+  struct mctx m = {.re = re, .s = (const unsigned char *)subject, .len = len, .caps = caps, .stack_base = &base};
   for (size_t start = 0; start <= len;) {
     for (int i = 0; i < ncap; i++) caps[i] = -1;
     caps[0] = (long)start;

@@ -231,6 +231,10 @@ static struct rx_node *parse_alt(struct parser *ps);
 
 static int read_group_name(struct parser *ps, char terminator) {
   size_t start = ps->pos;
+  if (!at_end(ps) && peek(ps) >= '0' && peek(ps) <= '9') {
+    fail(ps, "a group name cannot start with a digit");
+    return -1;
+  }
   while (!at_end(ps) && peek(ps) != terminator) {
     int c = peek(ps);
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {

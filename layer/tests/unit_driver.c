@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,7 @@ static char **split_nul(char *buf, size_t len, size_t *count) {
   return fields;
 }
 
-static int cmd_regex(void) {
+static int cmd_regex_cases(void) {
   size_t len, n;
   char *buf = read_all(stdin, &len);
   char **f = split_nul(buf, len, &n);
@@ -109,6 +110,26 @@ static int cmd_regex(void) {
     regex_free(re);
   }
   return 0;
+}
+
+static void *regex_thread(void *arg) {
+  *(int *)arg = cmd_regex_cases();
+  return NULL;
+}
+
+/* REGEX_THREAD_STACK=<bytes>: run the cases on a thread with that stack size, proving searches
+   stay within their stack budget. */
+static int cmd_regex(void) {
+  const char *stack = getenv("REGEX_THREAD_STACK");
+  if (!stack) return cmd_regex_cases();
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, (size_t)atol(stack));
+  pthread_t t;
+  int rc = 0;
+  pthread_create(&t, &attr, regex_thread, &rc);
+  pthread_join(t, NULL);
+  return rc;
 }
 
 static int cmd_replace(void) {
