@@ -99,3 +99,43 @@ rootTest(
     await assertUdpEcho(client, pod);
   },
 );
+
+rootTest(
+  "ephemeral agent in the pod's network and PID namespaces serves PID 1's env, files and network",
+  async () => {
+    await using pod = await createPod({
+      pidNamespace: true,
+      env: { EPHEMERAL_TARGET: "yes" },
+      files: { "eph.txt": "ephemeral" },
+    });
+    await using agent = await startAgent(pod, { where: "ephemeral" });
+    ok(agent.output.some((line) => line.includes("process 1: already-inside")));
+    await using client = await AgentClient.connect(agent.address);
+    await client.negotiate();
+    const env = await client.request({
+      GetEnvVarsRequest: { env_vars_filter: [], env_vars_select: ["EPHEMERAL_*"] },
+    });
+    deepEqual(env, { GetEnvVarsResponse: { Ok: { EPHEMERAL_TARGET: "yes" } } });
+    const opened = await client.request({
+      FileRequest: {
+        Open: {
+          path: "/srv/eph.txt",
+          open_options: {
+            read: true,
+            write: false,
+            append: false,
+            truncate: false,
+            create: false,
+            create_new: false,
+          },
+        },
+      },
+    });
+    const read = await client.request({
+      FileRequest: { Read: { remote_fd: opened.File.Open.Ok.fd, buffer_size: 64n } },
+    });
+    equal(text(read.File.Read.Ok.bytes), "ephemeral");
+    await assertDns(client, pod);
+    await assertTcpEcho(client, pod);
+  },
+);

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Pod } from "./pod.ts";
+import { forkedChild, type Pod } from "./pod.ts";
 import { type BackgroundProcess, spawnUntilReady } from "./process.ts";
 
 const AGENT_MAIN = new URL("../../../agent/main.ts", import.meta.url).pathname;
@@ -18,8 +18,12 @@ const READY = /^agent ready - version \S+$/;
 
 /** Options of {@link startAgent}. */
 export interface AgentOptions {
-  /** where the agent process starts: the host's network namespace or the pod's */
-  where?: "host" | "pod";
+  /**
+   * where the agent process starts: the host's network namespace, the pod's, or — like an
+   * ephemeral container — the pod's network and PID namespaces with its own /proc (needs a pod
+   * made with `pidNamespace`; the default mode becomes `ephemeral`)
+   */
+  where?: "host" | "pod" | "ephemeral";
   /** `-t` (default 30) */
   communicationTimeoutSecs?: number;
   /** the mode arguments (default `targeted --container-runtime pid --container-id <target>`) */
@@ -63,6 +67,8 @@ export async function startAgent(
   const mode = options.mode ??
     (pod === null
       ? ["targetless"]
+      : where === "ephemeral"
+      ? ["ephemeral"]
       : ["targeted", "--container-runtime", "pid", "--container-id", String(pod.targetPid)]);
   const agentArgs = [
     "run",
@@ -75,14 +81,46 @@ export async function startAgent(
     ...mode,
   ];
   const env = { RUST_LOG: "debug", ...options.env };
-  const process = where === "host"
-    ? await spawnUntilReady(Deno.execPath(), agentArgs, { ready: READY, env })
-    : await spawnUntilReady(
+  let agentPid: number | null = null;
+  let process: BackgroundProcess;
+  if (where === "host") {
+    process = await spawnUntilReady(Deno.execPath(), agentArgs, { ready: READY, env });
+  } else if (where === "pod") {
+    process = await spawnUntilReady(
       "/usr/bin/nsenter",
       [`--net=${pod!.netnsPath}`, Deno.execPath(), ...agentArgs],
       { ready: READY, env },
     );
-  const stop = async () => await process.kill();
+  } else {
+    if (!pod!.pidNamespace) throw new Error("An ephemeral agent needs a pod with pidNamespace");
+    // nsenter forks into the PID namespace; the agent gets a /proc of that namespace.
+    process = await spawnUntilReady("/usr/bin/nsenter", [
+      `--target=${pod!.targetPid}`,
+      "--net",
+      "--pid",
+      "/usr/bin/unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      "/bin/sh",
+      "-c",
+      'mount -t proc proc /proc && exec "$@"',
+      "sh",
+      Deno.execPath(),
+      ...agentArgs,
+    ], { ready: READY, env });
+    agentPid = await forkedChild(process.pid);
+  }
+  const stop = async () => {
+    if (agentPid !== null) {
+      try {
+        Deno.kill(agentPid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    await process.kill();
+  };
   return {
     process,
     address: { hostname: where === "host" ? "127.0.0.1" : pod!.podIp, port },

@@ -41,6 +41,11 @@ export interface PodOptions {
   hosts?: Record<string, string>;
   /** extra A records of the pod's DNS server: name → IPv4 */
   dnsRecords?: Record<string, string>;
+  /**
+   * give the pod its own PID namespace with the target as PID 1 (what an ephemeral agent
+   * container sees with `targetContainerName`)
+   */
+  pidNamespace?: boolean;
 }
 
 /** A running test pod. */
@@ -62,8 +67,12 @@ export interface Pod extends AsyncDisposable {
   /** UDP echo server reachable from inside only */
   echoUdp: { hostname: string; port: number };
   filesDir: string;
+  /** the process started for the target (unshare when `pidNamespace`, else the target) */
   target: BackgroundProcess;
+  /** the target's PID as the host sees it */
   targetPid: number;
+  /** whether the target is PID 1 of its own PID namespace */
+  pidNamespace: boolean;
   /** runs a command like `kubectl exec` into the target (its net, mount and UTS namespaces) */
   exec(cmd: string, args: string[]): Promise<string>;
   /** starts a background process in the pod's network namespace */
@@ -112,6 +121,23 @@ for f in hosts resolv.conf hostname; do /bin/mount --bind "$stage/etc/$f" "/etc/
 echo ${READY}
 exec "$@"
 `;
+
+/**
+ * The single child a forking wrapper (unshare --fork, nsenter --pid) started.
+ *
+ * @param parent the wrapper's PID
+ * @returns the child's PID
+ */
+export async function forkedChild(parent: number): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const children = await Deno.readTextFile(`/proc/${parent}/task/${parent}/children`)
+      .catch(() => "");
+    const pid = Number(children.trim().split(/\s+/)[0]);
+    if (pid > 0) return pid;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Cannot find the child of process ${parent}`);
+}
 
 /**
  * Creates a pod. Use with `await using`, or call `close()` in a `finally`.
@@ -199,6 +225,7 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
       `0.0.0.0:${ECHO_UDP_PORT}`,
     ], "ready");
 
+    const pidNamespace = options.pidNamespace ?? false;
     const target = await spawnUntilReady("/usr/bin/nsenter", [
       `--net=${netnsPath}`,
       "/usr/bin/unshare",
@@ -206,6 +233,7 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
       "--uts",
       "--propagation",
       "private",
+      ...(pidNamespace ? ["--pid", "--fork", "--kill-child", "--mount-proc"] : []),
       "/bin/sh",
       "-c",
       TARGET_SCRIPT,
@@ -215,6 +243,7 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
       ...(options.command ?? ["sleep", "infinity"]),
     ], { ready: READY, env: options.env ?? {}, clearEnv: true });
     processes.push(target);
+    const targetPid = pidNamespace ? await forkedChild(target.pid) : target.pid;
 
     return {
       names,
@@ -229,13 +258,15 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
       echoUdp: { hostname: names.podIp, port: ECHO_UDP_PORT },
       filesDir: POD_FILES_DIR,
       target,
-      targetPid: target.pid,
+      targetPid,
+      pidNamespace,
       exec: (cmd, args) =>
         run("/usr/bin/nsenter", [
-          `--target=${target.pid}`,
+          `--target=${targetPid}`,
           "--net",
           "--mount",
           "--uts",
+          ...(pidNamespace ? ["--pid"] : []),
           cmd,
           ...args,
         ]),
