@@ -216,14 +216,14 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
       "--listen",
       "127.0.0.1:53",
       ...Object.entries(records).flatMap(([name, ip]) => ["--record", `${name}=${ip}`]),
-    ], "ready");
+    ], /^ready /);
     await spawn(PYTHON, [
       `${SERVERS}echo_server.py`,
       "--tcp",
       `0.0.0.0:${ECHO_TCP_PORT}`,
       "--udp",
       `0.0.0.0:${ECHO_UDP_PORT}`,
-    ], "ready");
+    ], /^ready /);
 
     const pidNamespace = options.pidNamespace ?? false;
     const target = await spawnUntilReady("/usr/bin/nsenter", [

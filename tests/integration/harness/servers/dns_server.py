@@ -2,7 +2,7 @@
 
 Answers A queries for the names given with --record NAME=IP, PTR queries for their reverse names,
 NOERROR with no answers for other types of known names, and NXDOMAIN for everything else.
-Prints "ready" on stdout once both sockets are bound.
+Prints "ready <port>" on stdout once both sockets are bound (port 0: UDP picks, TCP follows).
 
 Usage: dns_server.py --listen 127.0.0.1:53 --record echo.pod.test=10.1.2.3 [--record …]
 """
@@ -94,12 +94,13 @@ def main():
         reverse[ipaddress.ip_address(ip).reverse_pointer] = name
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind((host, int(port)))
+    port = udp.getsockname()[1]
     tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    tcp.bind((host, int(port)))
+    tcp.bind((host, port))
     tcp.listen(16)
     threading.Thread(target=serve_udp, args=(udp, records, reverse), daemon=True).start()
-    print("ready", flush=True)
+    print(f"ready {port}", flush=True)
     while True:
         conn, _ = tcp.accept()
         threading.Thread(

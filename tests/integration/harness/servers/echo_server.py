@@ -1,4 +1,4 @@
-"""TCP and UDP echo servers for one test pod. Prints "ready" once both are bound.
+"""TCP and UDP echo servers for one test pod. Prints "ready <tcp port> <udp port>" once both are bound (port 0 picks free ones).
 
 Usage: echo_server.py --tcp 0.0.0.0:7001 --udp 0.0.0.0:7002
 """
@@ -37,7 +37,7 @@ def main():
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind((udp_host, int(udp_port)))
     threading.Thread(target=serve_udp, args=(udp,), daemon=True).start()
-    print("ready", flush=True)
+    print(f"ready {tcp.getsockname()[1]} {udp.getsockname()[1]}", flush=True)
     while True:
         conn, _ = tcp.accept()
         threading.Thread(target=serve_tcp_client, args=(conn,), daemon=True).start()
