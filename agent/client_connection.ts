@@ -110,7 +110,7 @@ export class ClientConnection implements ClientHandle {
 
   log(level: ClientLogLevel, message: string): void {
     if (!this.readyForLogs) return;
-    if (level === "Info" && !clientSupports(this.version, "1.13.4")) level = "Warn";
+    if (level === "Info" && !clientSupports(this.version, "INFO_LOG_VERSION")) level = "Warn";
     this.send({ LogMessage: { message, level } }).catch(() => {});
   }
 
@@ -175,10 +175,19 @@ export class ClientConnection implements ClientHandle {
   private async handle(message: Message): Promise<void> {
     const [name, payload] = variantOf(message);
     switch (name) {
-      case "SwitchProtocolVersion":
+      case "SwitchProtocolVersion": {
+        let settled: string;
+        try {
+          settled = negotiateVersion(payload);
+        } catch {
+          return await this.closeWith(
+            `Cannot negotiate the protocol version: "${payload}" is not a semver version`,
+          );
+        }
         this.version = payload;
-        await this.send({ SwitchProtocolVersionResponse: negotiateVersion(payload) });
+        await this.send({ SwitchProtocolVersionResponse: settled });
         return;
+      }
       case "Ping":
         await this.send("Pong");
         return;

@@ -8,6 +8,7 @@ import {
   ASSUMED_PEER_VERSION,
   ClientMessageDecoder,
   encodeDaemonMessage,
+  type GateName,
   PROTOCOL_VERSION,
   ProtocolDecodeError,
   settleVersion,
@@ -42,14 +43,18 @@ export function negotiateVersion(clientVersion: string): string {
 }
 
 /**
- * Whether the client's announced version satisfies a `>=` gate (pre-releases never do).
+ * Whether the client's announced version satisfies a gate (pre-releases never do).
  *
  * @param clientVersion the client's announced version
- * @param minimum the gate's version, e.g. `1.13.4`
- * @returns true when the client understands the gated message
+ * @param gate one of mirrord's gate constants, e.g. `INFO_LOG_VERSION`
+ * @returns true when the client understands the gated message; false for an unparsable version
  */
-export function clientSupports(clientVersion: string, minimum: string): boolean {
-  return supports(minimum, clientVersion);
+export function clientSupports(clientVersion: string, gate: GateName): boolean {
+  try {
+    return supports(gate, clientVersion);
+  } catch {
+    return false;
+  }
 }
 
 /**

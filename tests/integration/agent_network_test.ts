@@ -54,7 +54,7 @@ async function assertTcpEcho(client: AgentClient, pod: Pod): Promise<void> {
 }
 
 async function assertUdpEcho(client: AgentClient, pod: Pod): Promise<void> {
-  const uid = 0x1234n;
+  const uid = crypto.randomUUID();
   const remote = `${pod.echoUdp.hostname}:${pod.echoUdp.port}`;
   const connected = await client.request({
     UdpOutgoing: { ConnectV2: { uid, remote_address: { Ip: remote } } },
