@@ -53,6 +53,21 @@ async function assertTcpEcho(client: AgentClient, pod: Pod): Promise<void> {
   deepEqual(await client.receive(), { TcpOutgoing: { Close: connection_id } });
 }
 
+async function assertUnixEcho(client: AgentClient, pod: Pod): Promise<void> {
+  const remote = { Unix: { Pathname: pod.echoUnixPath } };
+  const connected = await client.request({ TcpOutgoing: { Connect: { remote_address: remote } } });
+  const { connection_id, remote_address } = connected.TcpOutgoing.Connect.Ok;
+  deepEqual(remote_address, remote);
+  await client.send({ TcpOutgoing: { Write: { connection_id, bytes: bytes("unix hello") } } });
+  const echoed = await client.receive();
+  equal(text(echoed.TcpOutgoing.Read.Ok.bytes), "unix hello");
+  await client.send({ TcpOutgoing: { Close: { connection_id } } });
+  const abstract = await client.request({
+    TcpOutgoing: { Connect: { remote_address: { Unix: { Abstract: bytes("x") } } } },
+  });
+  equal(abstract.TcpOutgoing.Connect.Err.RemoteIO.raw_os_error, 97);
+}
+
 async function assertUdpEcho(client: AgentClient, pod: Pod): Promise<void> {
   const uid = crypto.randomUUID();
   const remote = `${pod.echoUdp.hostname}:${pod.echoUdp.port}`;

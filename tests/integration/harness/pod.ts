@@ -26,6 +26,8 @@ export const POD_FILES_DIR = "/srv";
 /** Echo server ports inside the pod (bound on all pod addresses, rejected from the veth). */
 export const ECHO_TCP_PORT = 7001;
 export const ECHO_UDP_PORT = 7002;
+/** Unix-stream echo server path inside the pod's own /tmp. */
+export const ECHO_UNIX_PATH = "/tmp/echo.sock";
 
 /** Options of {@link createPod}. */
 export interface PodOptions {
@@ -66,6 +68,8 @@ export interface Pod extends AsyncDisposable {
   echoTcp: { hostname: string; port: number };
   /** UDP echo server reachable from inside only */
   echoUdp: { hostname: string; port: number };
+  /** unix-stream echo server path, in the target's mount namespace only */
+  echoUnixPath: string;
   filesDir: string;
   /** the process started for the target (unshare when `pidNamespace`, else the target) */
   target: BackgroundProcess;
@@ -244,6 +248,17 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
     ], { ready: READY, env: options.env ?? {}, clearEnv: true });
     processes.push(target);
     const targetPid = pidNamespace ? await forkedChild(target.pid) : target.pid;
+    processes.push(
+      await spawnUntilReady("/usr/bin/nsenter", [
+        `--target=${targetPid}`,
+        "--mount",
+        "--net",
+        PYTHON,
+        `${SERVERS}echo_server.py`,
+        "--unix",
+        ECHO_UNIX_PATH,
+      ], { ready: /^ready / }),
+    );
 
     return {
       names,
@@ -256,6 +271,7 @@ export async function createPod(options: PodOptions = {}): Promise<Pod> {
       hostsName,
       echoTcp: { hostname: names.podIp, port: ECHO_TCP_PORT },
       echoUdp: { hostname: names.podIp, port: ECHO_UDP_PORT },
+      echoUnixPath: ECHO_UNIX_PATH,
       filesDir: POD_FILES_DIR,
       target,
       targetPid,

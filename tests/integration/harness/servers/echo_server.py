@@ -1,6 +1,7 @@
-"""TCP and UDP echo servers for one test pod. Prints "ready <tcp port> <udp port>" once both are bound (port 0 picks free ones).
+"""TCP, UDP and unix-stream echo servers for one test pod. Prints "ready <tcp port> <udp port>"
+once all asked for are bound (port 0 picks free ones; 0 for a server not asked for).
 
-Usage: echo_server.py --tcp 0.0.0.0:7001 --udp 0.0.0.0:7002
+Usage: echo_server.py [--tcp 0.0.0.0:7001] [--udp 0.0.0.0:7002] [--unix /tmp/echo.sock]
 """
 
 import argparse
@@ -25,21 +26,39 @@ def serve_udp(sock):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tcp", required=True)
-    parser.add_argument("--udp", required=True)
+    parser.add_argument("--tcp")
+    parser.add_argument("--udp")
+    parser.add_argument("--unix")
     args = parser.parse_args()
-    tcp_host, tcp_port = args.tcp.rsplit(":", 1)
-    udp_host, udp_port = args.udp.rsplit(":", 1)
-    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    tcp.bind((tcp_host, int(tcp_port)))
-    tcp.listen(128)
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind((udp_host, int(udp_port)))
-    threading.Thread(target=serve_udp, args=(udp,), daemon=True).start()
-    print(f"ready {tcp.getsockname()[1]} {udp.getsockname()[1]}", flush=True)
+    listeners = []
+    ports = [0, 0]
+    if args.tcp:
+        host, port = args.tcp.rsplit(":", 1)
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        tcp.bind((host, int(port)))
+        listeners.append(tcp)
+        ports[0] = tcp.getsockname()[1]
+    if args.unix:
+        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        unix.bind(args.unix)
+        listeners.append(unix)
+    if args.udp:
+        host, port = args.udp.rsplit(":", 1)
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind((host, int(port)))
+        ports[1] = udp.getsockname()[1]
+        threading.Thread(target=serve_udp, args=(udp,), daemon=True).start()
+    for listener in listeners:
+        listener.listen(128)
+        threading.Thread(target=accept_loop, args=(listener,), daemon=True).start()
+    print(f"ready {ports[0]} {ports[1]}", flush=True)
+    threading.Event().wait()
+
+
+def accept_loop(listener):
     while True:
-        conn, _ = tcp.accept()
+        conn, _ = listener.accept()
         threading.Thread(target=serve_tcp_client, args=(conn,), daemon=True).start()
 
 
