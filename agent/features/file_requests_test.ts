@@ -1,15 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { FileManager } from "./files.ts";
 import { serveFileRequest } from "./file_requests.ts";
-
-const READ = {
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
-};
+import { READ_ONLY as READ } from "./file_types.ts";
 
 Deno.test("serveFileRequest() answers with the matching response variant", async () => {
   const root = await Deno.makeTempDir({ prefix: "file_requests_test_" });

@@ -14,6 +14,16 @@ export interface OpenOptions {
   create_new: boolean;
 }
 
+/** The options of a plain `open(path, O_RDONLY)`. */
+export const READ_ONLY: Readonly<OpenOptions> = Object.freeze({
+  read: true,
+  write: false,
+  append: false,
+  truncate: false,
+  create: false,
+  create_new: false,
+});
+
 /** `MetadataInternal`; times are nanoseconds since the epoch (see agent/README.md). */
 export interface Metadata {
   device_id: bigint;

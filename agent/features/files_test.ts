@@ -2,15 +2,8 @@ import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { FileManager } from "./files.ts";
 import { RemoteFdError } from "./file_types.ts";
 import { errnoOf } from "./io_error.ts";
+import { READ_ONLY as READ } from "./file_types.ts";
 
-const READ = {
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
-};
 const CREATE = { ...READ, write: true, create: true, truncate: true };
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -13,16 +13,9 @@ import { createPod } from "../integration/harness/pod.ts";
 import { startAgent } from "../integration/harness/agent.ts";
 import { AgentClient } from "../integration/harness/agent_client.ts";
 import { spawnUntilReady } from "../integration/harness/process.ts";
+import { OPEN_READ_ONLY as READ } from "../integration/harness/agent_client.ts";
 
 const ITERATIONS = Number(Deno.args[0] ?? 300);
-const READ = {
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
-};
 const SERVERS = new URL("../integration/harness/servers/", import.meta.url).pathname;
 
 async function measure(body: () => Promise<unknown>): Promise<{ median: number; p99: number }> {

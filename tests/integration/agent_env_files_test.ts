@@ -7,6 +7,7 @@ import { startAgent } from "./harness/agent.ts";
 import { AgentClient } from "./harness/agent_client.ts";
 import { rootTest } from "./harness/root_only.ts";
 import { PROTOCOL_VERSION } from "../../protocol-wasm/mod.ts";
+import { OPEN_READ_ONLY as READ } from "./harness/agent_client.ts";
 
 const TARGET_ENV = {
   APP_MODE: "pod",
@@ -14,14 +15,6 @@ const TARGET_ENV = {
   DB_PASSWORD: "hunter2",
   PATH: "/usr/bin:/bin",
   HOME: "/root",
-};
-const READ = {
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
 };
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -8,15 +8,7 @@ import { createPod } from "./harness/pod.ts";
 import { startAgent } from "./harness/agent.ts";
 import { AgentClient } from "./harness/agent_client.ts";
 import { rootTest } from "./harness/root_only.ts";
-
-const READ = {
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
-};
+import { OPEN_READ_ONLY as READ } from "./harness/agent_client.ts";
 
 rootTest("agent serves many clients at once, each with its own fd table", async () => {
   await using pod = await createPod({ files: { "a.txt": "A" } });

@@ -5,7 +5,7 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { createPod, type Pod } from "./harness/pod.ts";
 import { startAgent } from "./harness/agent.ts";
-import { AgentClient } from "./harness/agent_client.ts";
+import { AgentClient, OPEN_READ_ONLY } from "./harness/agent_client.ts";
 import { rootTest } from "./harness/root_only.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -93,6 +93,7 @@ rootTest(
     await assertDns(client, pod);
     await assertTcpEcho(client, pod);
     await assertUdpEcho(client, pod);
+    await assertUnixEcho(client, pod);
     const refused = await client.request({
       TcpOutgoing: { Connect: { remote_address: { Ip: `${pod.podIp}:1` } } },
     });
@@ -112,6 +113,7 @@ rootTest(
     await assertDns(client, pod);
     await assertTcpEcho(client, pod);
     await assertUdpEcho(client, pod);
+    await assertUnixEcho(client, pod);
   },
 );
 
@@ -135,14 +137,7 @@ rootTest(
       FileRequest: {
         Open: {
           path: "/srv/eph.txt",
-          open_options: {
-            read: true,
-            write: false,
-            append: false,
-            truncate: false,
-            create: false,
-            create_new: false,
-          },
+          open_options: OPEN_READ_ONLY,
         },
       },
     });

@@ -19,6 +19,16 @@ import {
 // deno-lint-ignore no-explicit-any
 type Message = any;
 
+/** `OpenOptionsInternal` of a plain `open(path, O_RDONLY)`. */
+export const OPEN_READ_ONLY = Object.freeze({
+  read: true,
+  write: false,
+  append: false,
+  truncate: false,
+  create: false,
+  create_new: false,
+});
+
 /** One test connection to an agent. */
 export class AgentClient implements AsyncDisposable {
   private readonly decoder = new DaemonMessageDecoder();
