@@ -82,6 +82,15 @@ async function assertUdpEcho(client: AgentClient, pod: Pod): Promise<void> {
   await client.send({ UdpOutgoing: { Close: { connection_id } } });
 }
 
+/** Negotiates, then checks DNS, TCP, UDP and unix-stream reach only-inside services. */
+async function assertPodNetwork(client: AgentClient, pod: Pod): Promise<void> {
+  await client.negotiate();
+  await assertDns(client, pod);
+  await assertTcpEcho(client, pod);
+  await assertUdpEcho(client, pod);
+  await assertUnixEcho(client, pod);
+}
+
 rootTest(
   "agent started outside the pod resolves inside-only names and reaches inside-only servers",
   async () => {
@@ -89,11 +98,7 @@ rootTest(
     await rejects(Deno.connect(pod.echoTcp), /refused/i, "the echo server must be inside-only");
     await using agent = await startAgent(pod, { where: "host" });
     await using client = await AgentClient.connect(agent.address);
-    await client.negotiate();
-    await assertDns(client, pod);
-    await assertTcpEcho(client, pod);
-    await assertUdpEcho(client, pod);
-    await assertUnixEcho(client, pod);
+    await assertPodNetwork(client, pod);
     const refused = await client.request({
       TcpOutgoing: { Connect: { remote_address: { Ip: `${pod.podIp}:1` } } },
     });
@@ -109,11 +114,7 @@ rootTest(
     ok(agent.output.some((line) => line.includes("already-inside its network namespace")));
     equal(agent.address.hostname, pod.podIp);
     await using client = await AgentClient.connect(agent.address);
-    await client.negotiate();
-    await assertDns(client, pod);
-    await assertTcpEcho(client, pod);
-    await assertUdpEcho(client, pod);
-    await assertUnixEcho(client, pod);
+    await assertPodNetwork(client, pod);
   },
 );
 

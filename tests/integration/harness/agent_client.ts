@@ -20,14 +20,7 @@ import {
 type Message = any;
 
 /** `OpenOptionsInternal` of a plain `open(path, O_RDONLY)`. */
-export const OPEN_READ_ONLY = Object.freeze({
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
-});
+export { READ_ONLY as OPEN_READ_ONLY } from "../../../agent/features/file_types.ts";
 
 /** One test connection to an agent. */
 export class AgentClient implements AsyncDisposable {
