@@ -56,7 +56,9 @@ function copyModes(items: "tables" | "collections", withSchema: boolean, dumpArg
     type: ["object", "null"],
     additionalProperties: strictObject({ filter: optString("Row filter (SQL WHERE clause).") }),
   };
-  const extra = dumpArgs ? { dump_args: optStringList("Extra arguments of the dump tool.") } : {};
+  const extra: Record<string, JsonSchema> = dumpArgs
+    ? { dump_args: optStringList("Extra arguments of the dump tool.") }
+    : {};
   const mode = (name: string, withItems: boolean) =>
     strictObject(
       { mode: constString(name), ...(withItems ? { [items]: itemMap } : {}), ...extra },
