@@ -50,3 +50,11 @@ export class UsageError extends CliError {
     this.name = "UsageError";
   }
 }
+
+/** The command already told the user what failed; only the exit status remains to be set. */
+export class ReportedFailure extends CliError {
+  constructor(exitCode = 1) {
+    super("the command reported its failure", { exitCode });
+    this.name = "ReportedFailure";
+  }
+}

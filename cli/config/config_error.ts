@@ -30,6 +30,7 @@ export function describeProblem(problem: ConfigProblem): string {
 /** The configuration cannot be used; exit code 1. */
 export class ConfigError extends CliError {
   readonly problems: ConfigProblem[];
+  readonly action: string;
 
   /**
    * @param action what could not be done, e.g. `use config file "a.json"`
@@ -42,10 +43,13 @@ export class ConfigError extends CliError {
     super(`Cannot ${action}: ${summary}`, { exitCode: 1, cause });
     this.name = "ConfigError";
     this.problems = problems;
+    this.action = action;
   }
 
   /** Each problem as its own line, for verify-config's `errors` list and human output. */
   problemLines(): string[] {
-    return this.problems.map(describeProblem);
+    return this.problems.map((p) =>
+      p.path ? describeProblem(p) : `Cannot ${this.action}: ${describeProblem(p)}`
+    );
   }
 }
