@@ -58,6 +58,7 @@ function isObject(value: unknown): value is Record<string, Json> {
 
 /** Fields whose default is `null` but whose value, when present, is an object kept whole. */
 const WHOLE_VALUES = new Set([
+  "key",
   "target.path",
   "agent.resources",
   "agent.security_context",

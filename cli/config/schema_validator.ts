@@ -43,8 +43,9 @@ export type ConfigValidator = ValidateFunction & { errors?: ErrorObject[] | null
  */
 export function compileConfigSchema(schema: Record<string, unknown>): ConfigValidator {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule })
-    .default ?? addFormatsModule;
+  // ajv-formats is CommonJS; its function is the default export under Deno's npm interop.
+  const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+    addFormatsModule) as (ajv: Ajv2020) => void;
   addFormats(ajv);
   for (const [name, [min, max]] of Object.entries(INTEGER_FORMATS)) {
     ajv.addFormat(name, {
