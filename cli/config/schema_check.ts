@@ -201,10 +201,21 @@ function problemsAt(path: string, errors: ErrorObject[]): ConfigProblem[] {
  */
 export function explainSchemaErrors(errors: ErrorObject[]): ConfigProblem[] {
   const leaves = errors.filter((e) => !["anyOf", "oneOf", "false schema"].includes(e.keyword));
-  const paths = [...new Set(leaves.map((e) => e.instancePath))];
-  const deepest = paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(`${p}/`)));
-  return deepest.flatMap((pointer) =>
-    problemsAt(dottedPath(pointer), leaves.filter((e) => e.instancePath === pointer))
+  // An unknown key is located at the key itself, so it is as deep as errors beside it.
+  const location = (e: ErrorObject) =>
+    e.keyword === "additionalProperties"
+      ? `${e.instancePath}/${
+        String(e.params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1")
+      }`
+      : e.instancePath;
+  const locations = [...new Set(leaves.map(location))];
+  const deepest = new Set(
+    locations.filter((p) => !locations.some((q) => q !== p && q.startsWith(`${p}/`))),
+  );
+  const kept = leaves.filter((e) => deepest.has(location(e)));
+  const pointers = [...new Set(kept.map((e) => e.instancePath))];
+  return pointers.flatMap((pointer) =>
+    problemsAt(dottedPath(pointer), kept.filter((e) => e.instancePath === pointer))
   );
 }
 
