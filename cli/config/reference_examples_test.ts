@@ -5,101 +5,10 @@
 import assert from "node:assert/strict";
 import { loadConfigText } from "./_load_text.ts";
 
-const BASIC = `{
-  "target": "pod/bear-pod",
-  "feature": {
-    "env": true,
-    "fs": "read",
-    "network": true
-  }
-}`;
-
-const TEMPLATED = `{
-  "target": "{{ get_env(name="TARGET", default="pod/fallback") }}",
-  "feature": {
-    "env": true,
-    "fs": "read",
-    "network": true
-  }
-}`;
-
-const COMPLETE = `{
-  "accept_invalid_certificates": false,
-  "skip_processes": "ide-debugger",
-  "target": {
-    "path": "pod/bear-pod",
-    "namespace": "default"
-  },
-  "connect_tcp": null,
-  "agent": {
-    "log_level": "info",
-    "json_log": false,
-    "labels": { "user": "meow" },
-    "annotations": { "cats.io/inject": "enabled" },
-    "namespace": "default",
-    "image": "ghcr.io/metalbear-co/mirrord:latest",
-    "image_pull_policy": "IfNotPresent",
-    "image_pull_secrets": [ { "name": "secret" } ],
-    "ttl": 30,
-    "ephemeral": false,
-    "communication_timeout": 30,
-    "startup_timeout": 360,
-    "flush_connections": true,
-    "metrics": "0.0.0.0:9000"
-  },
-  "feature": {
-    "env": {
-      "include": "DATABASE_USER;PUBLIC_ENV",
-      "override": {
-        "DATABASE_CONNECTION": "db://localhost:7777/my-db",
-        "LOCAL_BEAR": "panda"
-      },
-      "mapping": {
-        ".+_TIMEOUT": "1000"
-      }
-    },
-    "fs": {
-      "mode": "write",
-      "read_write": ".+\\\\.json" ,
-      "read_only": [ ".+\\\\.yaml", ".+important-file\\\\.txt" ],
-      "local": [ ".+\\\\.js", ".+\\\\.mjs" ]
-    },
-    "network": {
-      "incoming": {
-        "mode": "steal",
-        "http_filter": {
-          "header_filter": "^baggage: .*mirrord-session={{ key }}.*$"
-        },
-        "port_mapping": [[ 7777, 8888 ]],
-        "ignore_localhost": false,
-        "ignore_ports": [9999, 10000]
-      },
-      "outgoing": {
-        "tcp": true,
-        "udp": true,
-        "filter": {
-          "local": ["tcp://1.1.1.0/24:1337", "1.1.5.0/24", "google.com", ":53"]
-        },
-        "ignore_localhost": false,
-        "unix_streams": "bear.+"
-      },
-      "dns": {
-        "enabled": true,
-        "filter": {
-          "local": ["1.1.1.0/24:1337", "1.1.5.0/24", "google.com"]
-        }
-      }
-    },
-    "copy_target": {
-      "scale_down": false
-    }
-  },
-  "operator": true,
-  "kubeconfig": "~/.kube/config",
-  "sip_binaries": "bash",
-  "telemetry": true,
-  "kube_context": "my-cluster"
-}`;
+const EXAMPLES = new URL("../../tests/config_corpus/reference_examples/", import.meta.url);
+const BASIC = await Deno.readTextFile(new URL("basic.json", EXAMPLES));
+const TEMPLATED = await Deno.readTextFile(new URL("templated.json", EXAMPLES));
+const COMPLETE = await Deno.readTextFile(new URL("complete.json", EXAMPLES));
 
 Deno.test("loadConfig() resolves the basic example to mirrord's documented values", async () => {
   const { config, warnings } = await loadConfigText(BASIC);

