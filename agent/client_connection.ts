@@ -8,6 +8,16 @@
  *
  * @module
  */
+import type {
+  ClientMessage,
+  DaemonConnect,
+  DaemonMessage,
+  DaemonTcpOutgoing,
+  GetEnvVarsRequest,
+  LayerSeqpacket,
+  LayerTcpOutgoing,
+  ResponseError,
+} from "../protocol-wasm/mod.ts";
 import type { ClientHandle, ClientLogLevel, IncomingFeature } from "./client_handle.ts";
 import type { Logger } from "./log.ts";
 import { SerialQueue } from "./serial_queue.ts";
@@ -36,15 +46,17 @@ export interface AgentContext {
   log: Logger;
 }
 
-// deno-lint-ignore no-explicit-any
-type Message = any;
-
 const READ_CHUNK = 64 * 1024;
 
-function variantOf(value: Message): [string, Message] {
-  if (typeof value === "string") return [value, undefined];
-  const [name] = Object.keys(value);
-  return [name, value[name]];
+type OutgoingChannel = "TcpOutgoing" | "UdpOutgoing";
+
+/** Wraps a TCP/UDP outgoing reply (both channels carry the same shape). */
+function outgoingMessage(channel: OutgoingChannel, body: DaemonTcpOutgoing): DaemonMessage {
+  return channel === "TcpOutgoing" ? { TcpOutgoing: body } : { UdpOutgoing: body };
+}
+
+function nameOf(message: object | string): string {
+  return typeof message === "string" ? message : Object.keys(message)[0];
 }
 
 /** Serves one client until it leaves, is refused, or sends something undecodable. */
@@ -76,10 +88,11 @@ export class ClientConnection implements ClientHandle {
     private readonly context: AgentContext,
   ) {
     this.files = new FileManager(context.target.root);
-    const events = (channel: "TcpOutgoing" | "UdpOutgoing") => ({
+    const events = (channel: OutgoingChannel) => ({
       read: (connection_id: bigint, bytes: Uint8Array) =>
-        this.send({ [channel]: { Read: { Ok: { connection_id, bytes } } } }),
-      close: (connection_id: bigint) => this.send({ [channel]: { Close: connection_id } }),
+        this.send(outgoingMessage(channel, { Read: { Ok: { connection_id, bytes } } })),
+      close: (connection_id: bigint) =>
+        this.send(outgoingMessage(channel, { Close: connection_id })),
     });
     this.tcp = new OutgoingConnections("tcp", context.target.root, events("TcpOutgoing"));
     this.udp = new OutgoingConnections("udp", context.target.root, events("UdpOutgoing"));
@@ -96,7 +109,7 @@ export class ClientConnection implements ClientHandle {
    *
    * @param message the facade value
    */
-  send(message: unknown): Promise<void> {
+  send(message: DaemonMessage): Promise<void> {
     if (this.closed) return Promise.resolve();
     const bytes = encodeDaemon(message);
     const write = this.writeTail.then(async () => {
@@ -172,72 +185,72 @@ export class ClientConnection implements ClientHandle {
     this.end();
   }
 
-  private async handle(message: Message): Promise<void> {
-    const [name, payload] = variantOf(message);
-    switch (name) {
-      case "SwitchProtocolVersion": {
-        let settled: string;
-        try {
-          settled = negotiateVersion(payload);
-        } catch {
-          return await this.closeWith(
-            `Cannot negotiate the protocol version: "${payload}" is not a semver version`,
-          );
-        }
-        this.version = payload;
-        await this.send({ SwitchProtocolVersionResponse: settled });
-        return;
-      }
-      case "Ping":
-        await this.send("Pong");
-        return;
-      case "ReadyForLogs":
-        this.readyForLogs = true;
-        return;
-      case "Close":
-        this.end();
-        return;
-      case "OperatorPong":
-      case "ShareLink":
-        return;
-      case "PauseTargetRequest":
-        return await this.closeWith("Pause isn't supported anymore.");
-      case "Vpn":
-        return await this.closeWith("VPN is not supported");
-      case "GetEnvVarsRequest":
-        this.queues.env.run(() => this.serveEnv(payload));
-        return;
-      case "FileRequest":
-        this.queues.files.run(async () => {
-          const response = await serveFileRequest(this.files, payload);
-          if (response !== null) await this.send({ File: response });
-        });
-        return;
-      case "GetAddrInfoRequest":
-        this.queues.dns.run(() => this.serveAddrInfo(payload.node, "Ipv4Only"));
-        return;
-      case "GetAddrInfoRequestV2":
-        this.queues.dns.run(() => this.serveAddrInfo(payload.node, payload.family));
-        return;
-      case "ReverseDnsLookup":
-        this.queues.reverseDns.run(() => this.serveReverse(payload.ip_address));
-        return;
-      case "TcpOutgoing":
-        return await this.serveOutgoing("TcpOutgoing", this.tcp, this.queues.tcpConnect, payload);
-      case "UdpOutgoing":
-        return await this.serveOutgoing("UdpOutgoing", this.udp, this.queues.udpConnect, payload);
-      case "SeqpacketOutgoing":
-        return await this.refuseSeqpacket(payload);
-      case "Tcp":
-        return await this.context.incoming.mirror(this, payload);
-      case "TcpSteal":
-        return await this.context.incoming.steal(this, payload);
+  private async handle(message: ClientMessage): Promise<void> {
+    if (message === "Ping") return await this.send("Pong");
+    if (message === "ReadyForLogs") return void (this.readyForLogs = true);
+    if (message === "Close") return this.end();
+    if ("SwitchProtocolVersion" in message) {
+      return await this.switchVersion(message.SwitchProtocolVersion);
     }
+    if ("OperatorPong" in message || "ShareLink" in message) return;
+    if ("PauseTargetRequest" in message) {
+      return await this.closeWith("Pause isn't supported anymore.");
+    }
+    if ("Vpn" in message) return await this.closeWith("VPN is not supported");
+    if ("GetEnvVarsRequest" in message) {
+      const request = message.GetEnvVarsRequest;
+      return void this.queues.env.run(() => this.serveEnv(request));
+    }
+    if ("FileRequest" in message) {
+      const request = message.FileRequest;
+      return void this.queues.files.run(async () => {
+        const response = await serveFileRequest(this.files, request);
+        if (response !== null) await this.send({ File: response });
+      });
+    }
+    if ("GetAddrInfoRequest" in message) {
+      const { node } = message.GetAddrInfoRequest;
+      return void this.queues.dns.run(() => this.serveAddrInfo(node, "Ipv4Only"));
+    }
+    if ("GetAddrInfoRequestV2" in message) {
+      const { node, family } = message.GetAddrInfoRequestV2;
+      return void this.queues.dns.run(() => this.serveAddrInfo(node, family));
+    }
+    if ("ReverseDnsLookup" in message) {
+      const ip = message.ReverseDnsLookup.ip_address;
+      return void this.queues.reverseDns.run(() => this.serveReverse(ip));
+    }
+    if ("TcpOutgoing" in message) {
+      return await this.serveOutgoing("TcpOutgoing", message.TcpOutgoing);
+    }
+    if ("UdpOutgoing" in message) {
+      return await this.serveOutgoing("UdpOutgoing", message.UdpOutgoing);
+    }
+    if ("SeqpacketOutgoing" in message) {
+      return await this.refuseSeqpacket(message.SeqpacketOutgoing);
+    }
+    if ("Tcp" in message) return await this.context.incoming.mirror(this, message.Tcp);
+    if ("TcpSteal" in message) return await this.context.incoming.steal(this, message.TcpSteal);
+    const unknown: never = message;
+    const name = nameOf(unknown);
     this.context.log.warn(`client ${this.id} sent an unknown message "${name}"; closing it`);
     await this.closeWith(`The agent does not support the "${name}" message`);
   }
 
-  private async serveEnv(request: Message): Promise<void> {
+  private async switchVersion(announced: string): Promise<void> {
+    let settled: string;
+    try {
+      settled = negotiateVersion(announced);
+    } catch {
+      return await this.closeWith(
+        `Cannot negotiate the protocol version: "${announced}" is not a semver version`,
+      );
+    }
+    this.version = announced;
+    await this.send({ SwitchProtocolVersionResponse: settled });
+  }
+
+  private async serveEnv(request: GetEnvVarsRequest): Promise<void> {
     const vars = selectEnv(
       this.context.target.env,
       [...request.env_vars_filter],
@@ -259,7 +272,7 @@ export class ClientConnection implements ClientHandle {
   }
 
   private async serveReverse(ip: string): Promise<void> {
-    let hostname;
+    let hostname: { Ok: string } | { Err: ResponseError };
     try {
       hostname = { Ok: await this.context.resolver.reverse(ip) };
     } catch (error) {
@@ -272,44 +285,43 @@ export class ClientConnection implements ClientHandle {
   }
 
   private async serveOutgoing(
-    channel: "TcpOutgoing" | "UdpOutgoing",
-    connections: OutgoingConnections,
-    connectQueue: SerialQueue,
-    request: Message,
+    channel: OutgoingChannel,
+    request: LayerTcpOutgoing,
   ): Promise<void> {
-    const [name, body] = variantOf(request);
-    const connect = async (remote: SocketAddress) => {
+    const connections = channel === "TcpOutgoing" ? this.tcp : this.udp;
+    const connect = async (
+      remote: SocketAddress,
+    ): Promise<{ Ok: DaemonConnect } | { Err: ResponseError }> => {
       try {
         return { Ok: await connections.connect(remote) };
       } catch (error) {
         return { Err: { RemoteIO: remoteIOError(error) } };
       }
     };
-    switch (name) {
-      case "Connect":
-        connectQueue.run(async () => {
-          await this.send({ [channel]: { Connect: await connect(body.remote_address) } });
-        });
-        return;
-      case "ConnectV2":
-        connect(body.remote_address).then((result) =>
-          this.send({ [channel]: { ConnectV2: { uid: body.uid, connect: result } } })
-        );
-        return;
-      case "Write":
-        return await connections.write(body.connection_id, body.bytes);
-      case "Close":
-        connections.close(body.connection_id);
-        return;
+    const reply = (body: DaemonTcpOutgoing) => this.send(outgoingMessage(channel, body));
+    if ("Connect" in request) {
+      const remote = request.Connect.remote_address;
+      const queue = channel === "TcpOutgoing" ? this.queues.tcpConnect : this.queues.udpConnect;
+      return void queue.run(async () => await reply({ Connect: await connect(remote) }));
     }
-    await this.closeWith(`The agent does not support the "${channel}::${name}" message`);
+    if ("ConnectV2" in request) {
+      const { uid, remote_address } = request.ConnectV2;
+      return void connect(remote_address).then((result) =>
+        reply({ ConnectV2: { uid, connect: result } })
+      );
+    }
+    if ("Write" in request) {
+      return await connections.write(request.Write.connection_id, request.Write.bytes);
+    }
+    connections.close(request.Close.connection_id);
   }
 
-  private async refuseSeqpacket(request: Message): Promise<void> {
-    const [name, body] = variantOf(request);
-    if (name !== "ConnectV2") return;
+  private async refuseSeqpacket(request: LayerSeqpacket): Promise<void> {
+    if (!("ConnectV2" in request)) return;
     await this.send({
-      SeqpacketOutgoing: { ConnectV2: { uid: body.uid, connect: { Err: "NotImplemented" } } },
+      SeqpacketOutgoing: {
+        ConnectV2: { uid: request.ConnectV2.uid, connect: { Err: "NotImplemented" } },
+      },
     });
   }
 }

@@ -5,8 +5,10 @@
  * @module
  */
 
+import type { DaemonMessage, LayerTcp, LayerTcpSteal, LogLevel } from "../protocol-wasm/mod.ts";
+
 /** Log levels of `DaemonMessage::LogMessage`. */
-export type ClientLogLevel = "Warn" | "Error" | "Info";
+export type ClientLogLevel = LogLevel;
 
 /** One connected client, as features address it. */
 export interface ClientHandle {
@@ -18,7 +20,7 @@ export interface ClientHandle {
    * Sends a `DaemonMessage` value; resolves once it is written to the client's socket (await it
    * for backpressure).
    */
-  send(message: unknown): Promise<void>;
+  send(message: DaemonMessage): Promise<void>;
   /** Sends a `LogMessage` if the client asked for logs (Info only to clients ≥1.13.4). */
   log(level: ClientLogLevel, message: string): void;
 }
@@ -28,10 +30,10 @@ export interface ClientHandle {
  * messages and is told when a client leaves so it can drop its subscriptions.
  */
 export interface IncomingFeature {
-  /** a `LayerTcp` value (mirror) */
-  mirror(client: ClientHandle, request: unknown): Promise<void>;
-  /** a `LayerTcpSteal` value (steal) */
-  steal(client: ClientHandle, request: unknown): Promise<void>;
+  /** a mirror request */
+  mirror(client: ClientHandle, request: LayerTcp): Promise<void>;
+  /** a steal request (subscriptions, data and HTTP responses of stolen traffic) */
+  steal(client: ClientHandle, request: LayerTcpSteal): Promise<void>;
   /** the client disconnected */
   release(client: ClientHandle): void;
 }

@@ -7,6 +7,7 @@
 import {
   ASSUMED_PEER_VERSION,
   ClientMessageDecoder,
+  type DaemonMessage,
   encodeDaemonMessage,
   type GateName,
   PROTOCOL_VERSION,
@@ -19,7 +20,7 @@ import {
 export const ASSUMED_CLIENT_VERSION: string = ASSUMED_PEER_VERSION;
 
 /** @returns a streaming decoder of `ClientMessage`s */
-export function newClientDecoder(): { push(chunk: Uint8Array): void; next(): unknown } {
+export function newClientDecoder(): ClientMessageDecoder {
   return new ClientMessageDecoder();
 }
 
@@ -27,9 +28,8 @@ export function newClientDecoder(): { push(chunk: Uint8Array): void; next(): unk
  * @param message a `DaemonMessage` value
  * @returns its bytes on the agent link
  */
-export function encodeDaemon(message: unknown): Uint8Array {
-  // deno-lint-ignore no-explicit-any
-  return encodeDaemonMessage(message as any);
+export function encodeDaemon(message: DaemonMessage): Uint8Array {
+  return encodeDaemonMessage(message);
 }
 
 /**

@@ -6,6 +6,11 @@
  * @module
  */
 import { isIP } from "node:net";
+import type {
+  AddressFamily,
+  LookupRecord,
+  ResolveErrorKindInternal,
+} from "../../protocol-wasm/mod.ts";
 import {
   candidateNames,
   type HostsEntry,
@@ -15,22 +20,8 @@ import {
 } from "./dns_config.ts";
 import { resolveUnderRoot } from "./root_path.ts";
 
-/** `AddressFamily` of `GetAddrInfoRequestV2`; V1 requests mean `Ipv4Only`. */
-export type AddressFamily = "Ipv4Only" | "Ipv6Only" | "Both" | "Any";
-
-/** `LookupRecord`. */
-export interface LookupRecord {
-  name: string;
-  ip: string;
-}
-
-/** `ResolveErrorKindInternal` values the agent produces. */
-export type ResolveErrorKind =
-  | { Message: string }
-  | "NoConnections"
-  | { NoRecordsFound: number }
-  | "Timeout"
-  | "PermissionDenied";
+export type { AddressFamily, LookupRecord };
+type ResolveErrorKind = ResolveErrorKindInternal;
 
 /** A failed lookup; the dispatcher sends `Err(DnsLookup{kind})`. */
 export class DnsLookupError extends Error {

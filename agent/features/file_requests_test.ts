@@ -18,9 +18,13 @@ Deno.test("serveFileRequest() answers with the matching response variant", async
       { ReadLimited: { Ok: { bytes: new TextEncoder().encode("bc"), read_amount: 2n } } },
     );
     const statfs = await serveFileRequest(files, { StatFs: { path: "/" } });
-    equal(Object.keys((statfs!.XstatFs as { Ok: { metadata: object } }).Ok.metadata).length, 7);
+    if (!statfs || !("XstatFs" in statfs) || !("Ok" in statfs.XstatFs)) throw new Error("statfs");
+    equal(Object.keys(statfs.XstatFs.Ok.metadata).length, 7);
     const statfs2 = await serveFileRequest(files, { StatFsV2: { path: "/" } });
-    equal(Object.keys((statfs2!.XstatFsV2 as { Ok: { metadata: object } }).Ok.metadata).length, 11);
+    if (!statfs2 || !("XstatFsV2" in statfs2) || !("Ok" in statfs2.XstatFsV2)) {
+      throw new Error("statfs v2");
+    }
+    equal(Object.keys(statfs2.XstatFsV2.Ok.metadata).length, 11);
     deepEqual(
       await serveFileRequest(files, { MakeDirAt: { dirfd: 0n, pathname: "x", mode: 0o755 } }),
       {

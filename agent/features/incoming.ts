@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { LayerTcp, LayerTcpSteal } from "../../protocol-wasm/mod.ts";
 import type { ClientHandle, IncomingFeature } from "../client_handle.ts";
 
 /** `Close` text for `Tcp(…)` on a targetless agent. */
@@ -34,42 +35,41 @@ export class TargetlessIncoming implements IncomingFeature {
   release(): void {}
 }
 
-function subscribedPort(request: unknown): number | null {
-  if (typeof request !== "object" || request === null) return null;
-  const value = request as Record<string, unknown>;
-  if ("PortSubscribe" in value) {
-    const sub = value.PortSubscribe;
-    if (typeof sub === "number") return sub;
-    // StealType: { All: port } | { FilteredHttp: [port, …] } | { FilteredHttpEx: [port, …] }
-    const inner = Object.values(sub as Record<string, unknown>)[0];
-    return typeof inner === "number" ? inner : Array.isArray(inner) ? inner[0] : null;
-  }
-  if ("PortSubscribeFilteredHttp" in value) {
-    return (value.PortSubscribeFilteredHttp as [number, unknown])[0];
-  }
-  return null;
+function subscribedPort(request: LayerTcp | LayerTcpSteal): number | null {
+  if ("PortSubscribeFilteredHttp" in request) return request.PortSubscribeFilteredHttp[0];
+  if (!("PortSubscribe" in request)) return null;
+  const subscription = request.PortSubscribe;
+  if (typeof subscription === "number") return subscription;
+  if ("All" in subscription) return subscription.All;
+  if ("FilteredHttp" in subscription) return subscription.FilteredHttp[0];
+  return subscription.FilteredHttpEx[0];
 }
 
 /** Incoming traffic for a targeted agent without mirror/steal support: refused per port. */
 export class UnavailableIncoming implements IncomingFeature {
-  async mirror(client: ClientHandle, request: unknown): Promise<void> {
-    await this.refuse(client, "Tcp", request);
+  async mirror(client: ClientHandle, request: LayerTcp): Promise<void> {
+    if (this.refuse(client, "mirror", request)) {
+      await client.send({ Tcp: { SubscribeResult: { Err: "NotImplemented" } } });
+    }
   }
 
-  async steal(client: ClientHandle, request: unknown): Promise<void> {
-    await this.refuse(client, "TcpSteal", request);
+  async steal(client: ClientHandle, request: LayerTcpSteal): Promise<void> {
+    if (this.refuse(client, "steal", request)) {
+      await client.send({ TcpSteal: { SubscribeResult: { Err: "NotImplemented" } } });
+    }
   }
 
   release(): void {}
 
-  private async refuse(client: ClientHandle, channel: string, request: unknown): Promise<void> {
+  /** Warns about a subscription; true when `request` is one (it then gets an error reply). */
+  private refuse(client: ClientHandle, action: string, request: LayerTcp | LayerTcpSteal): boolean {
     const port = subscribedPort(request);
-    if (port === null) return;
+    if (port === null) return false;
     client.log(
       "Warn",
-      `Cannot ${channel === "Tcp" ? "mirror" : "steal"} port ${port}: this agent does not ` +
-        `support incoming traffic yet — the local app will not receive remote connections`,
+      `Cannot ${action} port ${port}: this agent does not support incoming traffic yet — the ` +
+        `local app will not receive remote connections`,
     );
-    await client.send({ [channel]: { SubscribeResult: { Err: "NotImplemented" } } });
+    return true;
   }
 }

@@ -4,16 +4,11 @@
  *
  * @module
  */
+import type { ErrorKindInternal, RemoteIOError, ResponseError } from "../../protocol-wasm/mod.ts";
 import { LibcError } from "../ffi/libc.ts";
 
-/** `ResponseError::RemoteIO` payload in the facade's shape. */
-export interface RemoteIOError {
-  raw_os_error: number | null;
-  kind: string | { Unknown: string };
-}
-
 /** Linux errno → `ErrorKindInternal` variant name (as Rust's `io::ErrorKind` decodes them). */
-const KIND_BY_ERRNO: Record<number, string> = {
+const KIND_BY_ERRNO: Record<number, ErrorKindInternal> = {
   1: "PermissionDenied",
   2: "NotFound",
   4: "Interrupted",
@@ -116,6 +111,6 @@ export function remoteIOError(error: unknown): RemoteIOError {
  * @param error anything caught
  * @returns the facade value
  */
-export function responseErrorOf(error: unknown): { RemoteIO: RemoteIOError } {
+export function responseErrorOf(error: unknown): ResponseError {
   return { RemoteIO: remoteIOError(error) };
 }

@@ -1,15 +1,13 @@
 /**
- * `SocketAddress` of the outgoing feature in the facade's shape, and conversions to what Deno's
- * socket APIs take and give.
+ * Conversions between the protocol's `SocketAddress` (an IP socket address string such as
+ * `1.2.3.4:80` / `[::1]:80`, or a unix address) and what Deno's socket APIs take and give.
  *
  * @module
  */
 
-/** `UnixAddr`. */
-export type UnixAddress = { Pathname: string } | { Abstract: Uint8Array } | "Unnamed";
+import type { SocketAddress } from "../../protocol-wasm/mod.ts";
 
-/** `SocketAddress`: an IP socket address string (`1.2.3.4:80`, `[::1]:80`) or a unix address. */
-export type SocketAddress = { Ip: string } | { Unix: UnixAddress };
+export type { SocketAddress };
 
 /**
  * Splits `1.2.3.4:80` / `[::1]:80`.
