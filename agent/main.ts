@@ -131,7 +131,9 @@ async function main(): Promise<void> {
     const target = await resolveTarget(args.mode, env);
     if (target.pid !== null && args.mode.kind !== "targetless") {
       const entry = enterNetworkNamespaceOf(target.pid);
-      log.info(`target ${target.description}: ${entry} its network namespace`);
+      log.info(
+        `target process ${target.pid} (${target.description}): ${entry} its network namespace`,
+      );
     }
     const context: AgentContext = {
       target,

@@ -44,5 +44,5 @@ export async function findPidByCgroup(containerId: string, procRoot = "/proc"): 
 export async function resolveEphemeralTarget(env: Record<string, string>): Promise<Target> {
   const containerId = env[EPHEMERAL_CONTAINER_ID_VAR] ?? "";
   const pid = containerId === "" ? 1 : await findPidByCgroup(containerId);
-  return await targetFromPid(pid, env, `ephemeral, process ${pid}`);
+  return await targetFromPid(pid, env, "ephemeral");
 }

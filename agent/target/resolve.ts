@@ -30,7 +30,7 @@ export async function resolveTarget(
     case "targeted": {
       if (mode.runtime === "pid") {
         const pid = Number(mode.containerId);
-        return await targetFromPid(pid, {}, `process ${pid}`);
+        return await targetFromPid(pid, {}, "--container-runtime pid");
       }
       let info: ContainerInfo;
       try {

@@ -64,7 +64,7 @@ export async function targetFromPid(
     environ = await Deno.readFile(`/proc/${pid}/environ`);
   } catch (error) {
     throw new Error(
-      `Cannot read the environment of target process ${pid} (${description}): ` +
+      `Cannot read the environment of target process ${pid} (from ${description}): ` +
         `${(error as Error).message} — check that the process is running and the agent shares ` +
         `the host PID namespace`,
     );

@@ -31,6 +31,9 @@ async function assertDns(client: AgentClient, pod: Pod): Promise<void> {
   deepEqual(await client.request({ GetAddrInfoRequest: { node: pod.hostsName } }), {
     GetAddrInfoResponse: { Ok: [{ name: pod.hostsName, ip: pod.podIp }] },
   });
+  deepEqual(await client.request({ ReverseDnsLookup: { ip_address: pod.podIp } }), {
+    ReverseDnsLookup: { Ok: { hostname: { Ok: pod.hostname } } },
+  });
   const missing = await client.request(v2(`nothing.${pod.domain}`));
   deepEqual(missing.GetAddrInfoResponse.Err.DnsLookup.kind, { NoRecordsFound: 3 });
 }
@@ -127,7 +130,7 @@ rootTest(
       files: { "eph.txt": "ephemeral" },
     });
     await using agent = await startAgent(pod, { where: "ephemeral" });
-    ok(agent.output.some((line) => line.includes("process 1: already-inside")));
+    ok(agent.output.some((line) => line.includes("process 1 (ephemeral): already-inside")));
     await using client = await AgentClient.connect(agent.address);
     await client.negotiate();
     const env = await client.request({
