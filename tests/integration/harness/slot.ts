@@ -64,11 +64,24 @@ async function quiet(cmd: string, args: string[]): Promise<void> {
 }
 
 /**
- * Removes what a (dead) owner of `names` may have left: netns, veth, iptables state, folder.
+ * Removes what a (dead) owner of `names` may have left: processes in the netns (servers, target,
+ * agent), the netns and its veth, the folder.
  *
  * @param names the slot's names
  */
 export async function removeSlotLeftovers(names: SlotNames): Promise<void> {
+  const pids = await new Deno.Command("ip", {
+    args: ["netns", "pids", names.netns],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  for (const pid of new TextDecoder().decode(pids.stdout).split(/\s+/).filter(Boolean)) {
+    try {
+      Deno.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
   await quiet("ip", ["netns", "del", names.netns]);
   await quiet("ip", ["link", "del", names.hostVeth]);
   await Deno.remove(names.dir, { recursive: true }).catch(() => {});
