@@ -26,7 +26,7 @@ const UTIME_NOW = (1n << 30n) - 1n;
 const UTIME_OMIT = (1n << 30n) - 2n;
 
 type RemoteFile =
-  | { kind: "file"; file: Deno.FsFile; clientPath: string; hostPath: string }
+  | { kind: "file"; file: Deno.FsFile; clientPath: string; hostPath: string; regular: boolean }
   | { kind: "dir"; file: Deno.FsFile; clientPath: string; hostPath: string }
   | { kind: "stream"; stream: DirStream; clientPath: string; hostPath: string };
 
@@ -61,6 +61,19 @@ export function metadataOf(info: Deno.FileInfo): Metadata {
   };
 }
 
+type FileEntry = Extract<RemoteFile, { kind: "file" }>;
+
+// Regular files are read and written synchronously: it saves a thread-pool round trip per request
+// (the latency of a remote read), and a regular file never blocks indefinitely. FIFOs, devices and
+// sockets can, so they go through Deno's async ops.
+function readSome(entry: FileEntry, buffer: Uint8Array): Promise<number | null> {
+  return entry.regular ? Promise.resolve(entry.file.readSync(buffer)) : entry.file.read(buffer);
+}
+
+function writeSome(entry: FileEntry, bytes: Uint8Array): Promise<number> {
+  return entry.regular ? Promise.resolve(entry.file.writeSync(bytes)) : entry.file.write(bytes);
+}
+
 /** The remote fds of one client and the operations on them. */
 export class FileManager {
   private readonly fds = new Map<bigint, RemoteFile>();
@@ -84,7 +97,7 @@ export class FileManager {
     return entry;
   }
 
-  private fileEntry(fd: bigint): Extract<RemoteFile, { kind: "file" }> {
+  private fileEntry(fd: bigint): FileEntry {
     const entry = this.entry(fd);
     if (entry.kind !== "file") throw new RemoteFdError({ NotFile: fd });
     return entry;
@@ -119,14 +132,15 @@ export class FileManager {
       create: options.create,
       createNew: options.create_new,
     });
-    let isDirectory: boolean;
+    let info: Deno.FileInfo;
     try {
-      isDirectory = (await file.stat()).isDirectory;
+      info = await file.stat();
     } catch (error) {
       file.close();
       throw error;
     }
-    return this.allocate({ kind: isDirectory ? "dir" : "file", file, clientPath: path, hostPath });
+    if (info.isDirectory) return this.allocate({ kind: "dir", file, clientPath: path, hostPath });
+    return this.allocate({ kind: "file", file, clientPath: path, hostPath, regular: info.isFile });
   }
 
   /**
@@ -149,9 +163,9 @@ export class FileManager {
    * @returns the bytes read; empty at end of file
    */
   async read(fd: bigint, size: bigint): Promise<Uint8Array> {
-    const { file } = this.fileEntry(fd);
+    const entry = this.fileEntry(fd);
     const buffer = new Uint8Array(Math.min(Number(size), MAX_READ));
-    const n = await file.read(buffer);
+    const n = await readSome(entry, buffer);
     return buffer.subarray(0, n ?? 0);
   }
 
@@ -164,20 +178,21 @@ export class FileManager {
    * @returns the bytes read
    */
   async readLimited(fd: bigint, start: bigint, size: bigint): Promise<Uint8Array> {
-    const { file } = this.fileEntry(fd);
-    const position = await file.seek(0, Deno.SeekMode.Current);
+    const entry = this.fileEntry(fd);
+    const { file } = entry;
+    const position = file.seekSync(0, Deno.SeekMode.Current);
     try {
-      await file.seek(start, Deno.SeekMode.Start);
+      file.seekSync(start, Deno.SeekMode.Start);
       const buffer = new Uint8Array(Math.min(Number(size), MAX_READ));
       let filled = 0;
       while (filled < buffer.length) {
-        const n = await file.read(buffer.subarray(filled));
+        const n = await readSome(entry, buffer.subarray(filled));
         if (n === null) break;
         filled += n;
       }
       return buffer.subarray(0, filled);
     } finally {
-      await file.seek(position, Deno.SeekMode.Start);
+      file.seekSync(position, Deno.SeekMode.Start);
     }
   }
 
@@ -203,9 +218,9 @@ export class FileManager {
    * @returns the number of bytes written
    */
   async write(fd: bigint, bytes: Uint8Array): Promise<bigint> {
-    const { file } = this.fileEntry(fd);
+    const entry = this.fileEntry(fd);
     let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    while (written < bytes.length) written += await writeSome(entry, bytes.subarray(written));
     return BigInt(written);
   }
 
@@ -219,12 +234,12 @@ export class FileManager {
    */
   async writeLimited(fd: bigint, start: bigint, bytes: Uint8Array): Promise<bigint> {
     const { file } = this.fileEntry(fd);
-    const position = await file.seek(0, Deno.SeekMode.Current);
+    const position = file.seekSync(0, Deno.SeekMode.Current);
     try {
-      await file.seek(start, Deno.SeekMode.Start);
+      file.seekSync(start, Deno.SeekMode.Start);
       return await this.write(fd, bytes);
     } finally {
-      await file.seek(position, Deno.SeekMode.Start);
+      file.seekSync(position, Deno.SeekMode.Start);
     }
   }
 
