@@ -118,3 +118,18 @@ Deno.test("FileManager.xstat() and statFs() describe remote files", async () => 
     equal(await files.readLink("/data/link"), "/data/hello.txt");
   });
 });
+
+Deno.test("FileManager.read() on a FIFO waits without blocking the agent's event loop", async () => {
+  await withRoot(async (root, files) => {
+    const made = await new Deno.Command("mkfifo", { args: [`${root}/data/pipe`] }).output();
+    equal(made.success, true);
+    const fd = await files.open("/data/pipe", { ...READ, write: true });
+    const pending = files.read(fd, 16n);
+    const timerFired = await new Promise((resolve) => setTimeout(() => resolve(true), 20));
+    equal(timerFired, true);
+    const writer = await Deno.open(`${root}/data/pipe`, { write: true });
+    await writer.write(new TextEncoder().encode("piped"));
+    writer.close();
+    equal(text(await pending), "piped");
+  });
+});
