@@ -125,6 +125,21 @@ static uint32_t parse_hex_escape(struct parser *ps) {
   return v;
 }
 
+/* \uHHHH; the 'u' is already consumed. */
+static uint32_t parse_hex4(struct parser *ps) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; i++) {
+    int h = at_end(ps) ? -1 : hex_value(peek(ps));
+    if (h < 0) {
+      fail(ps, "invalid \\u escape (needs 4 hex digits)");
+      return 0;
+    }
+    v = v * 16 + (uint32_t)h;
+    ps->pos++;
+  }
+  return v;
+}
+
 /* Escapes that stand for one literal character, valid inside and outside classes.
    Returns 1 and sets *cp, or 0 when c is not such an escape. */
 static int literal_escape(struct parser *ps, int c, uint32_t *cp) {
@@ -136,6 +151,7 @@ static int literal_escape(struct parser *ps, int c, uint32_t *cp) {
     case 'v': *cp = '\v'; return 1;
     case 'a': *cp = 7; return 1;
     case 'x': *cp = parse_hex_escape(ps); return 1;
+    case 'u': *cp = parse_hex4(ps); return 1;
     default: break;
   }
   if (c < 128 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {

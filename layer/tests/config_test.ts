@@ -8,19 +8,30 @@ async function paths(json: string, ...p: string[]): Promise<unknown> {
 
 Deno.test("json_parse() reads every JSON value type and keeps object key order", async () => {
   const doc = '{"b":1,"a":[true,false,null,-1.5e2,"x"],"m":{"z":"1","y":"2"},"e":{},"l":[]}';
-  assert.deepEqual(await paths(doc, "b", "a", "m", "e", "l"), [1, [true, false, null, -150, "x"], { z: "1", y: "2" }, {}, []]);
+  assert.deepEqual(await paths(doc, "b", "a", "m", "e", "l"), [
+    1,
+    [true, false, null, -150, "x"],
+    { z: "1", y: "2" },
+    {},
+    [],
+  ]);
 });
 
 Deno.test("json_parse() decodes string escapes and surrogate pairs to UTF-8", async () => {
-  assert.deepEqual(await paths('{"s":"a\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00"}', "s"), ['a"b\\c/d\n\té😀']);
+  assert.deepEqual(await paths('{"s":"a\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00"}', "s"), [
+    'a"b\\c/d\n\té😀',
+  ]);
 });
 
 Deno.test("json_path() follows dotted keys and reports missing ones", async () => {
-  assert.deepEqual(await paths('{"feature":{"fs":{"mode":"read"}}}', "feature.fs.mode", "feature.env", "x.y"), [
-    "read",
-    "<missing>",
-    "<missing>",
-  ]);
+  assert.deepEqual(
+    await paths('{"feature":{"fs":{"mode":"read"}}}', "feature.fs.mode", "feature.env", "x.y"),
+    [
+      "read",
+      "<missing>",
+      "<missing>",
+    ],
+  );
 });
 
 Deno.test("json_member() takes the last of duplicate keys", async () => {
@@ -56,10 +67,26 @@ async function config(doc: unknown): Promise<Summary> {
 Deno.test("config_from_json() gives mirrord's defaults for an empty resolved config", async () => {
   const c = await config({});
   assert.deepEqual(
-    [c.targetless, c.fs_mode, c.incoming, c.skip_build_tools, c.outgoing_tcp, c.outgoing_udp, c.dns, c.ipv6, c.hostname],
+    [
+      c.targetless,
+      c.fs_mode,
+      c.incoming,
+      c.skip_build_tools,
+      c.outgoing_tcp,
+      c.outgoing_udp,
+      c.dns,
+      c.ipv6,
+      c.hostname,
+    ],
     [1, "read", "mirror", 1, 1, 1, 1, 1, 1],
   );
-  assert.deepEqual([c.exec_hooks, c.use_dev_null, c.tcp_ping4_mock, c.turbo, c.socket_timeout], [1, 1, 1, 1, 31536000]);
+  assert.deepEqual([c.exec_hooks, c.use_dev_null, c.tcp_ping4_mock, c.turbo, c.socket_timeout], [
+    1,
+    1,
+    1,
+    1,
+    31536000,
+  ]);
 });
 
 Deno.test("config_from_json() reads the full resolved form", async () => {
@@ -80,7 +107,13 @@ Deno.test("config_from_json() reads the full resolved form", async () => {
       env: { include: "A;B", exclude: null, unset: ["X"], load_from_process: true },
       network: {
         incoming: { mode: "steal" },
-        outgoing: { tcp: true, udp: false, ignore_localhost: true, filter: { local: ["10.0.0.0/8"] }, unix_streams: "^/run/x" },
+        outgoing: {
+          tcp: true,
+          udp: false,
+          ignore_localhost: true,
+          filter: { local: ["10.0.0.0/8"] },
+          unix_streams: "^/run/x",
+        },
         dns: { enabled: true, filter: { remote: ["svc.local"] } },
         ipv6: false,
       },
@@ -94,16 +127,43 @@ Deno.test("config_from_json() reads the full resolved form", async () => {
   assert.deepEqual(c.skip_processes, ["bash", "sh"]);
   assert.deepEqual(c.skip_extra_build_tools, ["bazel"]);
   assert.equal(c.fs_mode, "write");
-  assert.deepEqual([c.read_write, c.read_only, c.local, c.not_found], [["^/data"], ["^/etc/app"], ["^/cache"], ["^/secret"]]);
+  assert.deepEqual([c.read_write, c.read_only, c.local, c.not_found], [["^/data"], ["^/etc/app"], [
+    "^/cache",
+  ], ["^/secret"]]);
   assert.deepEqual(c.mapping, [["^/a/(.*)", "/b/$1"], ["^/c", "/d"]]);
-  assert.deepEqual([c.env_include, c.env_exclude, c.env_unset, c.load_from_process], [["A", "B"], [], ["X"], 1]);
-  assert.deepEqual([c.incoming, c.outgoing_udp, c.ignore_localhost, c.outgoing_filter_side, c.outgoing_filter], [
-    "steal", 0, 1, "local", ["10.0.0.0/8"],
+  assert.deepEqual([c.env_include, c.env_exclude, c.env_unset, c.load_from_process], [
+    ["A", "B"],
+    [],
+    ["X"],
+    1,
+  ]);
+  assert.deepEqual([
+    c.incoming,
+    c.outgoing_udp,
+    c.ignore_localhost,
+    c.outgoing_filter_side,
+    c.outgoing_filter,
+  ], [
+    "steal",
+    0,
+    1,
+    "local",
+    ["10.0.0.0/8"],
   ]);
   assert.deepEqual([c.unix_streams, c.dns_filter_side, c.dns_filter, c.ipv6, c.hostname, c.turbo], [
-    ["^/run/x"], "remote", ["svc.local"], 0, 0, 0,
+    ["^/run/x"],
+    "remote",
+    ["svc.local"],
+    0,
+    0,
+    0,
   ]);
-  assert.deepEqual([c.tcp_ping4_mock, c.exec_hooks, c.use_dev_null, c.socket_timeout], [0, 0, 0, 60]);
+  assert.deepEqual([c.tcp_ping4_mock, c.exec_hooks, c.use_dev_null, c.socket_timeout], [
+    0,
+    0,
+    0,
+    60,
+  ]);
 });
 
 Deno.test("config_from_json() accepts the short (toggle and string) forms", async () => {
@@ -120,15 +180,26 @@ Deno.test("config_from_json() accepts the short (toggle and string) forms", asyn
 });
 
 Deno.test("config_from_json() reports an invalid mode with the field name", async () => {
-  const [r] = await driverLines<{ error: string }>(["config"], JSON.stringify({ feature: { network: { incoming: { mode: "copy" } } } }));
+  const [r] = await driverLines<{ error: string }>(
+    ["config"],
+    JSON.stringify({ feature: { network: { incoming: { mode: "copy" } } } }),
+  );
   assert.equal(r.error, 'feature.network.incoming.mode "copy" is not one of mirror, steal, off');
 });
 
 Deno.test("base64_decode() reads standard and URL-safe base64, padded or not", async () => {
-  for (const [input, expected] of [["aGVsbG8=", "hello"], ["aGVsbG8", "hello"], ["YWI+Pw==", "ab>?"], ["YWI-Pw", "ab>?"], ["", ""]]) {
+  for (
+    const [input, expected] of [["aGVsbG8=", "hello"], ["aGVsbG8", "hello"], ["YWI+Pw==", "ab>?"], [
+      "YWI-Pw",
+      "ab>?",
+    ], ["", ""]]
+  ) {
     const { stdout } = await driver(["base64", "decode", input]);
     assert.equal(JSON.parse(stdout).result, expected, input);
   }
   assert.equal(JSON.parse((await driver(["base64", "decode", "a*b"])).stdout).result, null);
-  assert.equal(JSON.parse((await driver(["base64", "encode", "hello!?"])).stdout).result, "aGVsbG8hPw==");
+  assert.equal(
+    JSON.parse((await driver(["base64", "encode", "hello!?"])).stdout).result,
+    "aGVsbG8hPw==",
+  );
 });

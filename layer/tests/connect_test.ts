@@ -18,15 +18,23 @@ hookMatrix({
   fixture: () => {
     const echo = echoStream();
     return {
-      world: { outgoing: { [`${REMOTE}:80`]: { layer: echo.address, inCluster: "10.0.0.5:41000" } } },
+      world: {
+        outgoing: { [`${REMOTE}:80`]: { layer: echo.address, inCluster: "10.0.0.5:41000" } },
+      },
       vars: { echoPort: echo.address.split(":")[1] },
       config: outgoingOnly({ filter: { remote: ["198.51.100.0/24"] } }),
       done: echo.close,
     };
   },
-  expect: [/^reply: echo:ping$/m, new RegExp(`^peer: ${REMOTE}:80 local: 10\\.0\\.0\\.5:41000$`, "m")],
+  expect: [
+    /^reply: echo:ping$/m,
+    new RegExp(`^peer: ${REMOTE}:80 local: 10\\.0\\.0\\.5:41000$`, "m"),
+  ],
   requests: ["Outgoing.Connect", "Outgoing.Close"],
-  bypass: { args: ["tcp", "127.0.0.1", "{echoPort}", "ping"], expect: [/^reply: echo:ping$/m, /^peer: 127\.0\.0\.1:/m] },
+  bypass: {
+    args: ["tcp", "127.0.0.1", "{echoPort}", "ping"],
+    expect: [/^reply: echo:ping$/m, /^peer: 127\.0\.0\.1:/m],
+  },
 });
 
 hookMatrix({
@@ -62,7 +70,10 @@ hookMatrix({
   },
   expect: [new RegExp(`^reply: echo:query from ${REMOTE}:53$`, "m")],
   requests: ["Outgoing.Connect"],
-  bypass: { args: ["udp-sendto", "127.0.0.1", "{echoPort}", "query"], expect: [/^reply: echo:query from 127\.0\.0\.1:/m] },
+  bypass: {
+    args: ["udp-sendto", "127.0.0.1", "{echoPort}", "query"],
+    expect: [/^reply: echo:query from 127\.0\.0\.1:/m],
+  },
 });
 
 hookMatrix({
@@ -107,7 +118,9 @@ Deno.test("connect() refused by the agent fails with its errno", async () => {
 
 Deno.test("connect() with outgoing tcp off never asks the intproxy", async () => {
   await withPeer({}, async (peer) => {
-    const r = await runApp(peer, "net", ["tcp", "127.0.0.1", "1", "x"], { config: outgoingOnly({ tcp: false }) });
+    const r = await runApp(peer, "net", ["tcp", "127.0.0.1", "1", "x"], {
+      config: outgoingOnly({ tcp: false }),
+    });
     assert.match(r.stdout, /error: connect ECONNREFUSED/);
     assert.deepEqual(peer.kinds(), []);
   });
@@ -115,14 +128,18 @@ Deno.test("connect() with outgoing tcp off never asks the intproxy", async () =>
 
 Deno.test("connect() to a destination of a local outgoing filter stays local", async () => {
   await withPeer({}, async (peer) => {
-    await runApp(peer, "net", ["tcp", "127.0.0.1", "1", "x"], { config: outgoingOnly({ filter: { local: ["127.0.0.0/8"] } }) });
+    await runApp(peer, "net", ["tcp", "127.0.0.1", "1", "x"], {
+      config: outgoingOnly({ filter: { local: ["127.0.0.0/8"] } }),
+    });
     assert.deepEqual(peer.kinds(), []);
   });
 });
 
 Deno.test("connect() to localhost with ignore_localhost stays local", async () => {
   await withPeer({}, async (peer) => {
-    await runApp(peer, "net", ["tcp", "127.0.0.1", "1", "x"], { config: outgoingOnly({ ignore_localhost: true }) });
+    await runApp(peer, "net", ["tcp", "127.0.0.1", "1", "x"], {
+      config: outgoingOnly({ ignore_localhost: true }),
+    });
     assert.deepEqual(peer.kinds(), []);
   });
 });
@@ -153,7 +170,10 @@ Deno.test("connect() to TCP port 7 succeeds without connecting (tcp_ping4_mock)"
 Deno.test("socket(AF_INET6) fails with EAFNOSUPPORT when ipv6 is off", async () => {
   await withPeer({}, async (peer) => {
     const config = resolvedConfig({ network: { ipv6: false } });
-    assert.match((await runApp(peer, "net", ["ipv6-socket"], { config })).stdout, /socket: EAFNOSUPPORT/);
+    assert.match(
+      (await runApp(peer, "net", ["ipv6-socket"], { config })).stdout,
+      /socket: EAFNOSUPPORT/,
+    );
     assert.match((await runApp(peer, "net", ["ipv6-socket"])).stdout, /socket: ok/);
   });
 });
@@ -161,9 +181,14 @@ Deno.test("socket(AF_INET6) fails with EAFNOSUPPORT when ipv6 is off", async () 
 Deno.test("connect() with a remote filter hostname entry resolves it through the agent", async () => {
   const echo = echoStream();
   try {
-    const world = { dns: { "api.internal": [REMOTE] }, outgoing: { [`${REMOTE}:80`]: { layer: echo.address } } };
+    const world = {
+      dns: { "api.internal": [REMOTE] },
+      outgoing: { [`${REMOTE}:80`]: { layer: echo.address } },
+    };
     await withPeer(world, async (peer) => {
-      const r = await runApp(peer, "net", ["tcp", REMOTE, "80", "x"], { config: outgoingOnly({ filter: { remote: ["api.internal:80"] } }) });
+      const r = await runApp(peer, "net", ["tcp", REMOTE, "80", "x"], {
+        config: outgoingOnly({ filter: { remote: ["api.internal:80"] } }),
+      });
       assert.match(r.stdout, /reply: echo:x/);
       assert.deepEqual(peer.of("GetAddrInfo").map((g) => g.node), ["api.internal"]);
     });

@@ -3,14 +3,20 @@ import assert from "node:assert/strict";
 import { hookMatrix } from "./fixture/hook_matrix.ts";
 import { resolvedConfig, runApp, withPeer } from "./fixture/layer_app.ts";
 
-const world = { dns: { "db.cluster.local": ["10.96.0.10", "10.96.0.11"], "v6.cluster.local": ["fd00::10"] } };
+const world = {
+  dns: { "db.cluster.local": ["10.96.0.10", "10.96.0.11"], "v6.cluster.local": ["fd00::10"] },
+};
 
 hookMatrix({
   symbol: "getaddrinfo",
   app: "dns",
   args: ["getaddrinfo", "db.cluster.local", "5432"],
   fixture: { world },
-  expect: [/^addr: 10\.96\.0\.10 5432 stream$/m, /^addr: 10\.96\.0\.10 5432 dgram$/m, /^addr: 10\.96\.0\.11 5432 stream$/m],
+  expect: [
+    /^addr: 10\.96\.0\.10 5432 stream$/m,
+    /^addr: 10\.96\.0\.10 5432 dgram$/m,
+    /^addr: 10\.96\.0\.11 5432 stream$/m,
+  ],
   requests: ["GetAddrInfo"],
   bypass: { args: ["getaddrinfo", "127.0.0.1", "80"], expect: [/^addr: 127\.0\.0\.1 80 stream$/m] },
 });
@@ -49,7 +55,13 @@ Deno.test("getaddrinfo() sends the name, port, family and socket type", async ()
   await withPeer(world, async (peer) => {
     await runApp(peer, "dns", ["getaddrinfo", "db.cluster.local", "http", "4"]);
     assert.deepEqual(peer.of("GetAddrInfo"), [{
-      kind: "GetAddrInfo", node: "db.cluster.local", port: 80, family: "Ipv4Only", socktype: "Any", flags: 0, protocol: 0,
+      kind: "GetAddrInfo",
+      node: "db.cluster.local",
+      port: 80,
+      family: "Ipv4Only",
+      socktype: "Any",
+      flags: 0,
+      protocol: 0,
     }]);
   });
 });
@@ -71,7 +83,9 @@ Deno.test("getaddrinfo() with dns disabled stays local", async () => {
 
 Deno.test("getaddrinfo() of a name in a local DNS filter stays local", async () => {
   await withPeer(world, async (peer) => {
-    const config = resolvedConfig({ network: { dns: { enabled: true, filter: { local: ["localhost"] } } } });
+    const config = resolvedConfig({
+      network: { dns: { enabled: true, filter: { local: ["localhost"] } } },
+    });
     const r = await runApp(peer, "dns", ["getaddrinfo", "localhost", "80", "4"], { config });
     assert.match(r.stdout, /addr: 127\.0\.0\.1 80/);
     assert.deepEqual(peer.kinds(), []);
@@ -80,7 +94,9 @@ Deno.test("getaddrinfo() of a name in a local DNS filter stays local", async () 
 
 Deno.test("getaddrinfo() only resolves names of a remote DNS filter remotely", async () => {
   await withPeer(world, async (peer) => {
-    const config = resolvedConfig({ network: { dns: { enabled: true, filter: { remote: ["db.cluster.local"] } } } });
+    const config = resolvedConfig({
+      network: { dns: { enabled: true, filter: { remote: ["db.cluster.local"] } } },
+    });
     await runApp(peer, "dns", ["getaddrinfo", "db.cluster.local"], { config });
     await runApp(peer, "dns", ["getaddrinfo", "localhost"], { config });
     assert.deepEqual(peer.of("GetAddrInfo").map((g) => g.node), ["db.cluster.local"]);

@@ -15,7 +15,10 @@ Deno.test("read() fails with EIO after the intproxy answers ProxyFailed", async 
     const r = await runApp(peer, "fs_read", ["open", "/data/big.txt"], { timeoutMs: 10_000 });
     assert.match(r.stdout, /^content: 0123456\n/);
     assert.match(r.stdout, /error: read EIO/);
-    assert.match(r.stderr, /mirrord's internal proxy failed \(reported by the agent\): agent connection lost \(test\)/);
+    assert.match(
+      r.stderr,
+      /mirrord's internal proxy failed \(reported by the agent\): agent connection lost \(test\)/,
+    );
   } finally {
     await peer.close();
   }
@@ -38,7 +41,10 @@ Deno.test("threads blocked on responses all fail with EIO when the link drops", 
   const peer = new FakeIntproxy(world);
   peer.dropAtFileRequest = 10;
   try {
-    const r = await runApp(peer, "fs_read", ["open", "/data/big.txt"], { mode: "threads", timeoutMs: 10_000 });
+    const r = await runApp(peer, "fs_read", ["open", "/data/big.txt"], {
+      mode: "threads",
+      timeoutMs: 10_000,
+    });
     assert.equal((r.stdout.match(/^\[t\d+ rc=\d\]$/gm) ?? []).length, 8, r.stdout + r.stderr);
     assert.match(r.stdout, /error: (read|open) EIO/);
   } finally {
@@ -52,7 +58,9 @@ Deno.test("a malformed answer breaks the link: EIO, not a crash", async () => {
     const conn = await listener.accept();
     const buf = new Uint8Array(4096);
     await conn.read(buf); /* NewSession */
-    await conn.write(new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 1, 0xff, 0xff])); /* session 0, then junk for id 1 */
+    await conn.write(
+      new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 1, 0xff, 0xff]),
+    ); /* session 0, then junk for id 1 */
     await conn.read(buf).catch(() => null);
     await conn.read(buf).catch(() => null);
     conn.close();

@@ -9,7 +9,9 @@ globalThis.addEventListener("unload", () => Deno.removeSync(local, { recursive: 
 
 for (const op of ["dup", "dup2", "dup3", "fcntl-dupfd", "fcntl-dupfd-cloexec"]) {
   hookMatrix({
-    symbol: op.startsWith("fcntl") ? `fcntl(${op === "fcntl-dupfd" ? "F_DUPFD" : "F_DUPFD_CLOEXEC"})` : op,
+    symbol: op.startsWith("fcntl")
+      ? `fcntl(${op === "fcntl-dupfd" ? "F_DUPFD" : "F_DUPFD_CLOEXEC"})`
+      : op,
     app: "fs_fds",
     args: [op, "/data/hello.txt"],
     fixture: { world },

@@ -4,7 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { hex, Writer } from "./fixture/bincode.ts";
-import { encodeConfig, LAYER_SO, appPath, resolvedConfig, runApp, withPeer } from "./fixture/layer_app.ts";
+import {
+  appPath,
+  encodeConfig,
+  LAYER_SO,
+  resolvedConfig,
+  runApp,
+  withPeer,
+} from "./fixture/layer_app.ts";
 
 Deno.test("layer sends NewSession with message id 0 as its first frame, byte-exactly", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -47,17 +54,28 @@ Deno.test("layer numbers its messages 0 (NewSession), then 1, 2, 3 ...", async (
 Deno.test("layer exits 1 with a clear message when the intproxy is unreachable", async () => {
   const r = await runApp(null, "env", ["show", "X"]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /\[layer\] ERROR \d+: Cannot load the mirrord layer: failed to initialize proxy connection at 127\.0\.0\.1:1 \(cannot connect to 127\.0\.0\.1:1: Connection refused\) — check that the mirrord session is still running/);
+  assert.match(
+    r.stderr,
+    /\[layer\] ERROR \d+: Cannot load the mirrord layer: failed to initialize proxy connection at 127\.0\.0\.1:1 \(cannot connect to 127\.0\.0\.1:1: Connection refused\) — check that the mirrord session is still running/,
+  );
   assert.equal(r.stdout, "");
 });
 
 Deno.test("layer exits 1 when MIRRORD_RESOLVED_CONFIG is missing or broken", async () => {
-  for (const [value, message] of [
-    ["", /MIRRORD_RESOLVED_CONFIG is not set/],
-    ["%%%", /MIRRORD_RESOLVED_CONFIG is not valid base64/],
-    [btoa("{not json"), /MIRRORD_RESOLVED_CONFIG is not valid JSON \(offset 1: expected an object key\)/],
-    [encodeConfig({ feature: { fs: { mode: "sometimes" } } }), /feature\.fs\.mode "sometimes" is not one of local, localwithoverrides, read, write/],
-  ] as const) {
+  for (
+    const [value, message] of [
+      ["", /MIRRORD_RESOLVED_CONFIG is not set/],
+      ["%%%", /MIRRORD_RESOLVED_CONFIG is not valid base64/],
+      [
+        btoa("{not json"),
+        /MIRRORD_RESOLVED_CONFIG is not valid JSON \(offset 1: expected an object key\)/,
+      ],
+      [
+        encodeConfig({ feature: { fs: { mode: "sometimes" } } }),
+        /feature\.fs\.mode "sometimes" is not one of local, localwithoverrides, read, write/,
+      ],
+    ] as const
+  ) {
     const r = await runApp(null, "env", ["show", "X"], { env: { MIRRORD_RESOLVED_CONFIG: value } });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, message);
@@ -65,29 +83,45 @@ Deno.test("layer exits 1 when MIRRORD_RESOLVED_CONFIG is missing or broken", asy
 });
 
 Deno.test("layer exits 1 when MIRRORD_LAYER_INTPROXY_ADDR is not an address", async () => {
-  const r = await runApp(null, "env", ["show", "X"], { env: { MIRRORD_LAYER_INTPROXY_ADDR: "nowhere" } });
+  const r = await runApp(null, "env", ["show", "X"], {
+    env: { MIRRORD_LAYER_INTPROXY_ADDR: "nowhere" },
+  });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /MIRRORD_LAYER_INTPROXY_ADDR "nowhere" is not an ip:port address/);
 });
 
 Deno.test("layer loads the target's environment with load_from_process", async () => {
   await withPeer({ env: { REMOTE_ONLY: "from-pod", SHARED: "pod-value" } }, async (peer) => {
-    const config = resolvedConfig({ env: { load_from_process: true, include: "REMOTE_*;SHARED", exclude: null } });
-    const r = await runApp(peer, "env", ["show", "REMOTE_ONLY", "SHARED", "MIRRORD_REMOTE_ENV_FETCHED"], {
+    const config = resolvedConfig({
+      env: { load_from_process: true, include: "REMOTE_*;SHARED", exclude: null },
+    });
+    const r = await runApp(peer, "env", [
+      "show",
+      "REMOTE_ONLY",
+      "SHARED",
+      "MIRRORD_REMOTE_ENV_FETCHED",
+    ], {
       config,
       env: { SHARED: "local-value" },
     });
     assert.match(r.stdout, /^REMOTE_ONLY=from-pod$/m);
     assert.match(r.stdout, /^SHARED=pod-value$/m);
     assert.match(r.stdout, /^MIRRORD_REMOTE_ENV_FETCHED=true$/m);
-    assert.deepEqual(peer.of("GetEnv"), [{ kind: "GetEnv", filter: [], select: ["REMOTE_*", "SHARED"] }]);
+    assert.deepEqual(peer.of("GetEnv"), [{
+      kind: "GetEnv",
+      filter: [],
+      select: ["REMOTE_*", "SHARED"],
+    }]);
   });
 });
 
 Deno.test("layer does not fetch the environment again when MIRRORD_REMOTE_ENV_FETCHED=true", async () => {
   await withPeer({ env: { A: "1" } }, async (peer) => {
     const config = resolvedConfig({ env: { load_from_process: true } });
-    await runApp(peer, "env", ["show", "A"], { config, env: { MIRRORD_REMOTE_ENV_FETCHED: "true" } });
+    await runApp(peer, "env", ["show", "A"], {
+      config,
+      env: { MIRRORD_REMOTE_ENV_FETCHED: "true" },
+    });
     assert.deepEqual(peer.of("GetEnv"), []);
   });
 });
@@ -118,7 +152,10 @@ Deno.test("layer logs to MIRRORD_LAYER_LOG_PATH and never to stdout", async () =
       });
       assert.equal(r.stdout, "content: abc\nbytes: 3\n");
       assert.equal(r.stderr, "");
-      assert.match(await Deno.readTextFile(log), /\[layer\] DEBUG \d+: open \/data\/a -> remote fd 100/);
+      assert.match(
+        await Deno.readTextFile(log),
+        /\[layer\] DEBUG \d+: open \/data\/a -> remote fd 100/,
+      );
     } finally {
       await Deno.remove(log);
     }

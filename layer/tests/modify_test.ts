@@ -61,7 +61,9 @@ Deno.test("mkdir() of an existing remote directory fails with EEXIST", async () 
 Deno.test("rename() of a remote and a local path renames locally with both paths", async () => {
   await withPeer(world(), async (peer) => {
     const dir = await local();
-    const r = await runApp(peer, "fs_modify", ["rename", `${dir}/f.txt`, "/data/moved.txt"], { config });
+    const r = await runApp(peer, "fs_modify", ["rename", `${dir}/f.txt`, "/data/moved.txt"], {
+      config,
+    });
     /* /data/moved.txt does not exist locally: libc's answer */
     assert.match(r.stdout, /error: rename ENOENT|rename: ok/);
     assert.deepEqual(peer.of("File.Rename"), []);

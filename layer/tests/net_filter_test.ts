@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { driverLines } from "./fixture/unit_driver.ts";
 
-async function outgoing(entry: string, ip: string, port: number, proto: "tcp" | "udp"): Promise<{ match?: boolean; host?: string | null; error?: string }> {
+async function outgoing(
+  entry: string,
+  ip: string,
+  port: number,
+  proto: "tcp" | "udp",
+): Promise<{ match?: boolean; host?: string | null; error?: string }> {
   return (await driverLines(["filter", entry, ip, String(port), proto]))[0] as { match?: boolean };
 }
 
@@ -27,14 +32,25 @@ Deno.test("nf_matches_addr() follows [tcp://|udp://][ip|cidr][:port] with port 0
     ["10.0.0.1", "::ffff:10.0.0.1", 1, "tcp", true],
   ];
   for (const [entry, ip, port, proto, expected] of cases) {
-    assert.equal((await outgoing(entry, ip, port, proto)).match, expected, `${entry} vs ${proto} ${ip}:${port}`);
+    assert.equal(
+      (await outgoing(entry, ip, port, proto)).match,
+      expected,
+      `${entry} vs ${proto} ${ip}:${port}`,
+    );
   }
 });
 
 Deno.test("nf_parse() keeps host names for resolution and rejects malformed entries", async () => {
-  assert.equal((await outgoing("tcp://api.internal:80", "1.1.1.1", 80, "tcp")).host, "api.internal");
+  assert.equal(
+    (await outgoing("tcp://api.internal:80", "1.1.1.1", 80, "tcp")).host,
+    "api.internal",
+  );
   for (const bad of ["1.1.1.1:99999", "1.1.1.1/33", "[::1", "a b", "host/8", "1.1.1.1:x"]) {
-    assert.match((await outgoing(bad, "1.1.1.1", 1, "tcp")).error ?? "", /is not a valid filter entry/, bad);
+    assert.match(
+      (await outgoing(bad, "1.1.1.1", 1, "tcp")).error ?? "",
+      /is not a valid filter entry/,
+      bad,
+    );
   }
 });
 

@@ -29,7 +29,10 @@ hookMatrix({
   fixture: { world },
   expect: [/^content: hello remote world$/m],
   requests: ["File.OpenRelative"],
-  bypass: { args: ["openat-relative", `${local}/hello.txt`], expect: [/^content: hello local world$/m] },
+  bypass: {
+    args: ["openat-relative", `${local}/hello.txt`],
+    expect: [/^content: hello local world$/m],
+  },
 });
 
 Deno.test("open() sends the path and read-only options byte-exactly", async () => {
@@ -38,7 +41,14 @@ Deno.test("open() sends the path and read-only options byte-exactly", async () =
     assert.deepEqual(peer.of("File.Open"), [{
       kind: "File.Open",
       path: "/data/hello.txt",
-      options: { read: true, write: false, append: false, truncate: false, create: false, create_new: false },
+      options: {
+        read: true,
+        write: false,
+        append: false,
+        truncate: false,
+        create: false,
+        create_new: false,
+      },
     }]);
   });
 });
@@ -74,7 +84,9 @@ Deno.test("open() of a relative path is resolved against the working directory",
     const cwd = await Deno.makeTempDir({ dir: "/tmp" });
     try {
       /* /tmp is local by default; a user read_only pattern on the resolved path wins over it */
-      const config = resolvedConfig({ fs: { mode: "read", read_only: [`^${cwd}/config\\.json$`] } });
+      const config = resolvedConfig({
+        fs: { mode: "read", read_only: [`^${cwd}/config\\.json$`] },
+      });
       await runApp(peer, "fs_read", ["open", "config.json"], { config, cwd });
       assert.deepEqual(peer.of("File.Open").map((r) => r.path), [`${cwd}/config.json`]);
     } finally {
@@ -84,12 +96,17 @@ Deno.test("open() of a relative path is resolved against the working directory",
 });
 
 Deno.test("open() applies fs.mapping before deciding", async () => {
-  await withPeer({ files: { "/remote/data/hello.txt": "mapped!" }, dirs: ["/remote/data"] }, async (peer) => {
-    const config = resolvedConfig({ fs: { mode: "read", mapping: { "^/data/(?P<rest>.*)$": "/remote/data/${rest}" } } });
-    const r = await runApp(peer, "fs_read", ["open", "/data/hello.txt"], { config });
-    assert.match(r.stdout, /content: mapped!/);
-    assert.deepEqual(peer.of("File.Open").map((x) => x.path), ["/remote/data/hello.txt"]);
-  });
+  await withPeer(
+    { files: { "/remote/data/hello.txt": "mapped!" }, dirs: ["/remote/data"] },
+    async (peer) => {
+      const config = resolvedConfig({
+        fs: { mode: "read", mapping: { "^/data/(?P<rest>.*)$": "/remote/data/${rest}" } },
+      });
+      const r = await runApp(peer, "fs_read", ["open", "/data/hello.txt"], { config });
+      assert.match(r.stdout, /content: mapped!/);
+      assert.deepEqual(peer.of("File.Open").map((x) => x.path), ["/remote/data/hello.txt"]);
+    },
+  );
 });
 
 Deno.test("open() of a targetless session stays local unless a pattern says otherwise", async () => {

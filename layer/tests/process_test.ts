@@ -57,11 +57,16 @@ Deno.test("a skip_processes child only registers (loaded=false) and works locall
   const child = await appPath("fs_read");
   await withPeer(world, async (peer) => {
     const config = resolvedConfig({}, { skip_processes: "fs_read" });
-    const r = await runApp(peer, "proc", ["posix_spawn", child, "open", "/data/abc.txt"], { config });
+    const r = await runApp(peer, "proc", ["posix_spawn", child, "open", "/data/abc.txt"], {
+      config,
+    });
     assert.match(r.stdout, /error: open ENOENT/);
     const skipped = peer.sessions.find((s) => s.name === "fs_read");
     assert.equal(skipped?.loaded, false);
-    assert.deepEqual(peer.requests.filter((q) => q.session === skipped?.layerId).map((q) => q.request.kind), ["NewSession"]);
+    assert.deepEqual(
+      peer.requests.filter((q) => q.session === skipped?.layerId).map((q) => q.request.kind),
+      ["NewSession"],
+    );
   });
 });
 
@@ -84,7 +89,9 @@ Deno.test("a build tool (skip_build_tools) is skipped, unless skip_build_tools i
     for (const [skip, loaded] of [[true, false], [false, true]] as const) {
       await withPeer(world, async (peer) => {
         const config = resolvedConfig({}, { skip_build_tools: skip });
-        await runApp(peer, "proc", ["posix_spawn", `${dir}/git`, "open", "/data/abc.txt"], { config });
+        await runApp(peer, "proc", ["posix_spawn", `${dir}/git`, "open", "/data/abc.txt"], {
+          config,
+        });
         assert.equal(peer.sessions.find((s) => s.name === "git")?.loaded, loaded);
       });
     }
@@ -97,7 +104,9 @@ Deno.test("execve() with exec hooks disabled passes the environment unchanged", 
   const child = await appPath("fs_read");
   await withPeer(world, async (peer) => {
     const config = resolvedConfig({}, { experimental: { enable_exec_hooks_linux: false } });
-    const r = await runApp(peer, "proc", ["execve-clean", child, "open", "/data/abc.txt"], { config });
+    const r = await runApp(peer, "proc", ["execve-clean", child, "open", "/data/abc.txt"], {
+      config,
+    });
     assert.match(r.stdout, /error: open ENOENT/);
     assert.equal(peer.sessions.filter((s) => s.name === "fs_read").length, 0);
   });

@@ -57,6 +57,9 @@ for (const symbol of ["lseek", "lseek64"]) {
     fixture: { world },
     expect: [/^at: 7$/m, /^content: hij$/m, /^end: 10$/m, /^negative: -1 EINVAL$/m],
     requests: ["File.Seek"],
-    bypass: { args: [symbol, `${local}/abc.txt`, "7"], expect: [/^content: HIJ$/m, /^negative: -1 EINVAL$/m] },
+    bypass: {
+      args: [symbol, `${local}/abc.txt`, "7"],
+      expect: [/^content: HIJ$/m, /^negative: -1 EINVAL$/m],
+    },
   });
 }

@@ -11,8 +11,13 @@ interface Outcome {
   error?: string;
 }
 
-async function search(cases: Array<[string, string, string]>, env?: Record<string, string>): Promise<Outcome[]> {
-  const input = cases.map(([pattern, flags, subject]) => `${pattern}\0${flags}\0${subject}\0`).join("");
+async function search(
+  cases: Array<[string, string, string]>,
+  env?: Record<string, string>,
+): Promise<Outcome[]> {
+  const input = cases.map(([pattern, flags, subject]) => `${pattern}\0${flags}\0${subject}\0`).join(
+    "",
+  );
   return await driverLines<Outcome>(["regex"], input, env);
 }
 
@@ -68,6 +73,7 @@ const matches: Array<[string, string, string, Array<string | null> | null]> = [
   ["^$", "", "", [""]],
   ["\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\^\\$\\\\", "", "a.*+?()[]{}|^$\\b", [".*+?()[]{}|^$\\"]],
   ["\\x41\\x{42}", "", "xABx", ["AB"]],
+  ["\\u00e9\\u0041", "", "xéAx", ["éA"]],
   ["\\t", "", "a\tb", ["\t"]],
   ["é.", "", "aéb", ["éb"]],
   [".{2}$", "", "añ", ["añ"]],
@@ -90,9 +96,27 @@ Deno.test("regex_search() matches the accepted dialect with Rust regex semantics
 });
 
 Deno.test("regex_compile() rejects what the dialect does not have", async () => {
-  const bad = ["(", ")", "[a", "a{2", "a{3,2}", "*a", "a**", "\\q", "(?x)a", "a(?i)b", "(?P<1>x)", "(?P<n>a)(?P<n>b)", "\\2(a)", "[[:alpha:]]", "\\"];
+  const bad = [
+    "(",
+    ")",
+    "[a",
+    "a{2",
+    "a{3,2}",
+    "*a",
+    "a**",
+    "\\q",
+    "(?x)a",
+    "a(?i)b",
+    "(?P<1>x)",
+    "(?P<n>a)(?P<n>b)",
+    "\\2(a)",
+    "[[:alpha:]]",
+    "\\",
+  ];
   const results = await search(bad.map((p) => [p, "", "x"]));
-  bad.forEach((p, i) => assert.ok(results[i].error, `${p} should not compile: ${JSON.stringify(results[i])}`));
+  bad.forEach((p, i) =>
+    assert.ok(results[i].error, `${p} should not compile: ${JSON.stringify(results[i])}`)
+  );
 });
 
 Deno.test("regex_search() gives up on catastrophic backtracking (step budget, fail closed)", async () => {
@@ -107,7 +131,11 @@ Deno.test("regex_search() matches long paths on a 64 KiB thread stack, failing c
   const deep = `${"/seg".repeat(50)}/x`;
   const cases: Array<[string, string, string]> = [
     [".*x$", "", long], /* single-character repetition: iterative, any length */
-    ["^(?:/[a-z]+)+/x$", "", deep], /* group repetition: recursion per iteration; 50 path components fit */
+    [
+      "^(?:/[a-z]+)+/x$",
+      "",
+      deep,
+    ], /* group repetition: recursion per iteration; 50 path components fit */
     ["^(/x)*$", "", long], /* 2048 group iterations: over the stack budget */
   ];
   for (const env of [undefined, { REGEX_THREAD_STACK: String(64 * 1024 + 16384) }]) {
@@ -132,5 +160,7 @@ Deno.test("regex_replace() expands $1, ${1}, $name, ${name} and $$ like Rust's R
   ];
   const input = cases.map(([p, s, r]) => `${p}\0${s}\0${r}\0`).join("");
   const results = await driverLines<{ result: string | null }>(["replace"], input);
-  cases.forEach(([p, s, r, expected], i) => assert.equal(results[i].result, expected, `${p} ${s} ${r}`));
+  cases.forEach(([p, s, r, expected], i) =>
+    assert.equal(results[i].result, expected, `${p} ${s} ${r}`)
+  );
 });

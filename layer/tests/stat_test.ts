@@ -33,7 +33,7 @@ for (const symbol of ["stat", "stat64", "fstat", "fstat64", "fstatat", "xstat", 
 }
 
 hookMatrix({
-  symbol: "fstatat(fd, \"\", AT_EMPTY_PATH)",
+  symbol: 'fstatat(fd, "", AT_EMPTY_PATH)',
   app: "fs_stat",
   args: ["fstatat-empty", "/data/hello.txt"],
   fixture: { world },
@@ -84,7 +84,10 @@ for (const symbol of ["readlink", "readlinkat"]) {
     fixture: { world },
     expect: [/^target: \/data\/hello\.txt \(15\)$/m],
     requests: ["File.ReadLink"],
-    bypass: { args: [symbol, `${local}/link`], expect: [new RegExp(`^target: ${local}/hello\\.txt`, "m")] },
+    bypass: {
+      args: [symbol, `${local}/link`],
+      expect: [new RegExp(`^target: ${local}/hello\\.txt`, "m")],
+    },
   });
 }
 
@@ -94,7 +97,11 @@ for (const symbol of ["statfs", "statvfs"]) {
     app: "fs_stat",
     args: [symbol, "/data/hello.txt"],
     fixture: { world },
-    expect: [symbol === "statfs" ? /^type: 794c7630 bsize: 4096 blocks: 1000$/m : /^bsize: 4096 blocks: 1000$/m],
+    expect: [
+      symbol === "statfs"
+        ? /^type: 794c7630 bsize: 4096 blocks: 1000$/m
+        : /^bsize: 4096 blocks: 1000$/m,
+    ],
     requests: ["File.StatFsV2"],
     bypass: { args: [symbol, `${local}/hello.txt`], expect: [/bsize: \d+/] },
   });
@@ -106,7 +113,11 @@ for (const symbol of ["fstatfs", "fstatvfs"]) {
     app: "fs_stat",
     args: [symbol, "/data/hello.txt"],
     fixture: { world },
-    expect: [symbol === "fstatfs" ? /^type: 794c7630 bsize: 4096 blocks: 1000 namelen: 255$/m : /^bsize: 4096 blocks: 1000 namemax: 255$/m],
+    expect: [
+      symbol === "fstatfs"
+        ? /^type: 794c7630 bsize: 4096 blocks: 1000 namelen: 255$/m
+        : /^bsize: 4096 blocks: 1000 namemax: 255$/m,
+    ],
     requests: ["File.XstatFsV2"],
     bypass: { args: [symbol, `${local}/hello.txt`], expect: [/bsize: \d+/] },
   });
@@ -120,7 +131,10 @@ for (const op of ["realpath", "realpath-alloc"]) {
     fixture: { world },
     expect: [/^resolved: \/data\/hello\.txt$/m],
     requests: ["File.Xstat"],
-    bypass: { args: [op, `${local}/./hello.txt`], expect: [new RegExp(`^resolved: ${local}/hello\\.txt$`, "m")] },
+    bypass: {
+      args: [op, `${local}/./hello.txt`],
+      expect: [new RegExp(`^resolved: ${local}/hello\\.txt$`, "m")],
+    },
   });
 }
 

@@ -58,10 +58,12 @@ hookMatrix({
   skipModes: ["threads"], /* freopen of stdin from 8 threads at once is not a meaningful program */
 });
 
-Deno.test("fprintf() on a remote file opened with fopen(\"w\") writes through the agent", async () => {
+Deno.test('fprintf() on a remote file opened with fopen("w") writes through the agent', async () => {
   await withPeer({ files: {}, dirs: ["/data"] }, async (peer) => {
     const config = resolvedConfig({ fs: { mode: "write" } });
-    const r = await runApp(peer, "stdio", ["fprintf", "/data/out.txt", "written by stdio"], { config });
+    const r = await runApp(peer, "stdio", ["fprintf", "/data/out.txt", "written by stdio"], {
+      config,
+    });
     assert.match(r.stdout, /line: written by stdio/);
     assert.equal(peer.files.get("/data/out.txt"), "written by stdio");
   });

@@ -38,7 +38,9 @@ Deno.test("write() in read mode writes locally (remote only for reads)", async (
   await withPeer({ files: {}, dirs: ["/data"] }, async (peer) => {
     const dir = await localFiles({});
     try {
-      const r = await runApp(peer, "fs_write", ["write", `${dir}/x.txt`, "hi"], { config: resolvedConfig() });
+      const r = await runApp(peer, "fs_write", ["write", `${dir}/x.txt`, "hi"], {
+        config: resolvedConfig(),
+      });
       assert.match(r.stdout, /content: hi/);
       assert.deepEqual(peer.kinds(), []);
     } finally {
@@ -51,7 +53,12 @@ Deno.test("open() for writing sends create and truncate options", async () => {
   await withPeer({ files: {}, dirs: ["/data"] }, async (peer) => {
     await runApp(peer, "fs_write", ["write", "/data/out.txt", "x"], { config });
     assert.deepEqual(peer.of("File.Open")[0].options, {
-      read: true, write: true, append: false, truncate: true, create: true, create_new: false,
+      read: true,
+      write: true,
+      append: false,
+      truncate: true,
+      create: true,
+      create_new: false,
     });
     assert.equal(peer.files.get("/data/out.txt"), "x");
   });
