@@ -196,3 +196,70 @@ Deno.test("connect() with a remote filter hostname entry resolves it through the
     await echo.close();
   }
 });
+
+Deno.test("connect() to an address from remote DNS tells the intproxy the host name", async () => {
+  const echo = echoStream();
+  try {
+    const world = {
+      dns: { "db.cluster.local": [REMOTE] },
+      outgoing: { [`${REMOTE}:80`]: { layer: echo.address } },
+    };
+    await withPeer(world, async (peer) => {
+      const r = await runApp(peer, "net", ["tcp-name", "db.cluster.local", "80", "q"], {
+        config: outgoingOnly({}),
+      });
+      assert.match(r.stdout, /reply: echo:q/);
+      assert.deepEqual(peer.of("Outgoing.Connect").map((c) => c.hostname), ["db.cluster.local"]);
+    });
+  } finally {
+    await echo.close();
+  }
+});
+
+Deno.test("connect() kept local by a host-name filter entry re-resolves the name locally", async () => {
+  const echo = echoStream();
+  try {
+    const port = echo.address.split(":")[1];
+    /* remote DNS answers an address that only makes sense in the cluster */
+    await withPeer({ dns: { localhost: ["198.51.100.99"] } }, async (peer) => {
+      const config = outgoingOnly({ filter: { local: ["localhost"] } });
+      const r = await runApp(peer, "net", ["tcp-name", "localhost", port, "q"], { config });
+      assert.match(r.stdout, /reply: echo:q/);
+      assert.deepEqual(peer.of("Outgoing.Connect"), []);
+    });
+  } finally {
+    await echo.close();
+  }
+});
+
+Deno.test("connect() of a non-blocking socket passes EINPROGRESS through and completes", async () => {
+  const echo = echoStream();
+  try {
+    await withPeer({ outgoing: { [`${REMOTE}:80`]: { layer: echo.address } } }, async (peer) => {
+      const r = await runApp(peer, "net", ["tcp-nonblock", REMOTE, "80", "nb"], {
+        config: outgoingOnly({}),
+      });
+      assert.match(r.stdout, /^connect: (EINPROGRESS|0)$/m);
+      assert.match(r.stdout, /reply: echo:nb/);
+    });
+  } finally {
+    await echo.close();
+  }
+});
+
+Deno.test("a socket connected through the agent keeps its remote peer across exec", async () => {
+  const echo = echoStream();
+  try {
+    const world = {
+      outgoing: { [`${REMOTE}:80`]: { layer: echo.address, inCluster: "10.0.0.5:41000" } },
+    };
+    await withPeer(world, async (peer) => {
+      const r = await runApp(peer, "net", ["tcp-exec", REMOTE, "80"], { config: outgoingOnly({}) });
+      assert.match(r.stdout, new RegExp(`^peer: ${REMOTE}:80 local: 10\\.0\\.0\\.5:41000$`, "m"));
+      assert.match(r.stdout, /reply: echo:after-exec/);
+      assert.equal(peer.sessions.length, 2);
+    });
+  } finally {
+    await echo.close();
+  }
+});

@@ -110,11 +110,3 @@ Deno.test("getaddrinfo() without IPv6 asks for IPv4 only", async () => {
     assert.equal(peer.of("GetAddrInfo")[0].family, "Ipv4Only");
   });
 });
-
-Deno.test("connect() to an address from remote DNS tells the intproxy the host name", async () => {
-  await withPeer({ dns: { "db.cluster.local": ["198.51.100.9"] } }, async (peer) => {
-    /* the dns app resolves; the same process then connects: use the net app's view via a script */
-    const r = await runApp(peer, "dns", ["getaddrinfo", "db.cluster.local", "80"]);
-    assert.match(r.stdout, /198\.51\.100\.9/);
-  });
-});
