@@ -2,3 +2,4 @@
 #include "guard.h"
 
 __thread int layer_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
+__thread int layer_entry_errno __attribute__((tls_model("initial-exec"))) = 0;

@@ -117,3 +117,10 @@ Deno.test("open() of a targetless session stays local unless a pattern says othe
     assert.deepEqual(peer.kinds(), []);
   });
 });
+
+Deno.test("open(), read() and close() of a remote file leave errno alone when they succeed", async () => {
+  await withPeer(world, async (peer) => {
+    const r = await runApp(peer, "fs_read", ["errno-kept", "/data/hello.txt"]);
+    assert.match(r.stdout, /^results: 1 8 0 errno: EDOM$/m);
+  });
+});

@@ -16,7 +16,9 @@ static int close_with(int (*real_close)(int), int fd) {
   if (fd_kind_of(fd) == FD_KIND_NONE) return real_close(fd);
   int saved = guard_enter();
   int rc = fd_table_close(fd, real_close);
+  int result_errno = errno;
   guard_leave(saved);
+  if (rc < 0) errno = result_errno;
   return rc;
 }
 

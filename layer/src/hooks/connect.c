@@ -16,7 +16,9 @@ LAYER_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
   if (!layer_intercepts()) return REAL(connect)(fd, addr, len);
   int saved = guard_enter();
   int rc = outgoing_connect(fd, addr, len);
+  int result_errno = errno;
   guard_leave(saved);
   if (rc == OUTGOING_BYPASS) return REAL(connect)(fd, addr, len);
+  if (rc < 0) errno = result_errno;
   return rc;
 }

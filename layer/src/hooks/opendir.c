@@ -47,7 +47,9 @@ LAYER_EXPORT int closedir(DIR *dir) {
   if (guard_active() || !remote_dir_owns(dir)) return REAL(closedir)(dir);
   int saved = guard_enter();
   int rc = remote_closedir(dir);
+  int result_errno = errno;
   guard_leave(saved);
+  if (rc < 0) errno = result_errno;
   return rc;
 }
 

@@ -3,7 +3,8 @@
  *   fs_read OP PATH [OFFSET]
  * OP: open, open64, openat, openat-relative (PATH = DIR/NAME, opens DIR then NAME relative to it),
  *     creat-read (O_RDONLY via openat64), pread, pread64, readv, preadv, preadv2, lseek (reads
- *     from OFFSET after lseek SEEK_SET, then reports SEEK_END), lseek64
+ *     from OFFSET after lseek SEEK_SET, then reports SEEK_END), lseek64,
+ *     errno-kept (errno set to EDOM before a successful open/read/close is still EDOM after)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +36,15 @@ int run_case(FILE *out, int argc, char **argv) {
   const char *op = argv[0], *path = argv[1];
   long offset = argc > 2 ? atol(argv[2]) : 0;
   int fd;
+  if (!strcmp(op, "errno-kept")) {
+    errno = EDOM;
+    fd = open(path, O_RDONLY);
+    char b[8];
+    ssize_t n = fd >= 0 ? read(fd, b, sizeof b) : -1;
+    int closed = fd >= 0 ? close(fd) : -1;
+    fprintf(out, "results: %d %zd %d errno: %s\n", fd >= 0, n, closed, strerrorname_np(errno));
+    return 0;
+  }
   if (!strcmp(op, "open")) fd = open(path, O_RDONLY);
   else if (!strcmp(op, "open64")) fd = open64(path, O_RDONLY | O_CLOEXEC);
   else if (!strcmp(op, "openat")) fd = openat(AT_FDCWD, path, O_RDONLY);
