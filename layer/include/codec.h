@@ -142,6 +142,10 @@ void enc_file_unlink(struct wbuf *b, const char *path);
 void enc_file_unlink_at(struct wbuf *b, int has_dir_fd, uint64_t dir_fd, const char *path, uint32_t flags);
 void enc_file_rename(struct wbuf *b, const char *old_path, const char *new_path);
 void enc_file_ftruncate(struct wbuf *b, uint64_t fd, int64_t length);
+/** times: NULL for "now" (None), else [atime, mtime] as (seconds, nanoseconds) pairs. */
+void enc_file_futimens(struct wbuf *b, uint64_t fd, const int64_t (*times)[2]);
+void enc_file_fchown(struct wbuf *b, uint64_t fd, uint32_t owner, uint32_t group);
+void enc_file_fchmod(struct wbuf *b, uint64_t fd, uint32_t mode);
 void enc_get_addr_info(struct wbuf *b, const char *node, uint16_t port, enum addr_family_req family,
                        enum sock_type_req socktype, int32_t flags, int32_t protocol);
 int enc_outgoing_connect(struct wbuf *b, const struct sockaddr *remote, socklen_t len,

@@ -35,6 +35,9 @@ ssize_t remote_write(int fd, const void *buf, size_t count);
 ssize_t remote_pwrite(int fd, const void *buf, size_t count, uint64_t offset);
 int64_t remote_lseek(int fd, int64_t offset, int whence);
 int remote_ftruncate(int fd, int64_t length);
+int remote_futimens(int fd, const int64_t (*times)[2]);
+int remote_fchown(int fd, uint32_t owner, uint32_t group);
+int remote_fchmod(int fd, uint32_t mode);
 
 /** Metadata of a routed path (follow_symlink as stat/lstat) or of a remote fd. */
 int remote_stat_path(const struct routed_path *rp, int follow_symlink, struct remote_metadata *m);

@@ -473,6 +473,30 @@ void enc_file_ftruncate(struct wbuf *b, uint64_t fd, int64_t length) {
   wb_sv(b, length);
 }
 
+void enc_file_futimens(struct wbuf *b, uint64_t fd, const int64_t (*times)[2]) {
+  file_header(b, FREQ_FUTIMENS);
+  wb_uv(b, fd);
+  wb_u8(b, times ? 1 : 0);
+  if (times)
+    for (int i = 0; i < 2; i++) {
+      wb_sv(b, times[i][0]);
+      wb_sv(b, times[i][1]);
+    }
+}
+
+void enc_file_fchown(struct wbuf *b, uint64_t fd, uint32_t owner, uint32_t group) {
+  file_header(b, FREQ_FCHOWN);
+  wb_uv(b, fd);
+  wb_uv(b, owner);
+  wb_uv(b, group);
+}
+
+void enc_file_fchmod(struct wbuf *b, uint64_t fd, uint32_t mode) {
+  file_header(b, FREQ_FCHMOD);
+  wb_uv(b, fd);
+  wb_uv(b, mode);
+}
+
 void enc_get_addr_info(struct wbuf *b, const char *node, uint16_t port, enum addr_family_req family,
                        enum sock_type_req socktype, int32_t flags, int32_t protocol) {
   wb_uv(b, L2P_GET_ADDR_INFO);

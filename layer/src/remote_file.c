@@ -239,6 +239,36 @@ int remote_ftruncate(int fd, int64_t length) {
   return rc == REMOTE_NOT_IMPLEMENTED ? -EINVAL : rc;
 }
 
+/* The three "change an open file" requests share their shape: one request on the remote fd,
+   an empty Ok. */
+enum fd_change { CHANGE_TIMES, CHANGE_OWNER, CHANGE_MODE };
+
+static int change_fd(int fd, enum fd_change what, const int64_t (*times)[2], uint32_t a, uint32_t b2) {
+  struct file_record *f = fd_file_get(fd);
+  if (!f) return -EBADF;
+  uint8_t stack[64];
+  struct wbuf b;
+  wb_init(&b, stack, sizeof stack);
+  uint32_t expected;
+  if (what == CHANGE_TIMES) {
+    enc_file_futimens(&b, f->remote_fd, times);
+    expected = FRESP_FUTIMENS;
+  } else if (what == CHANGE_OWNER) {
+    enc_file_fchown(&b, f->remote_fd, a, b2);
+    expected = FRESP_FCHOWN;
+  } else {
+    enc_file_fchmod(&b, f->remote_fd, a);
+    expected = FRESP_FCHMOD;
+  }
+  fd_file_put(f);
+  int rc = unit_result(&b, expected);
+  return rc == REMOTE_NOT_IMPLEMENTED ? -EINVAL : rc;
+}
+
+int remote_futimens(int fd, const int64_t (*times)[2]) { return change_fd(fd, CHANGE_TIMES, times, 0, 0); }
+int remote_fchown(int fd, uint32_t owner, uint32_t group) { return change_fd(fd, CHANGE_OWNER, NULL, owner, group); }
+int remote_fchmod(int fd, uint32_t mode) { return change_fd(fd, CHANGE_MODE, NULL, mode, 0); }
+
 static int metadata_result(struct wbuf *b, struct remote_metadata *m) {
   struct conn_response resp;
   int rc = remote_file_call(b, FRESP_XSTAT, &resp);

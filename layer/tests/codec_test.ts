@@ -72,6 +72,10 @@ const vectors: Array<[string, string[], string]> = [
   ["File UnlinkAt(Some(5))", ["unlinkat", "5", "f", "0"], "01 15 01 05 01 66 00"],
   ["File Rename", ["rename", "/a", "/b"], "01 19 02 2F 61 02 2F 62"],
   ["File Ftruncate", ["ftruncate", "5", "3"], "01 1A 05 06"],
+  ["File Futimens (now)", ["futimens", "5"], "01 1B 05 00"],
+  ["File Futimens (times)", ["futimens", "5", "1", "2", "-1", "3"], "01 1B 05 01 02 04 01 06"],
+  ["File Fchown", ["fchown", "5", "1000", "0xffffffff"], "01 1C 05 FB E8 03 FC FF FF FF FF"],
+  ["File Fchmod", ["fchmod", "5", "420"], "01 1D 05 FB A4 01"],
   [
     "GetAddrInfo V2 (protocol.md example)",
     ["getaddrinfo", "example.com", "0", "2", "2", "0", "0"],

@@ -409,6 +409,18 @@ static int cmd_encode(int argc, char **argv) {
     enc_file_unlink_at(&b, has, has ? num(argv[1]) : 0, argv[2], (uint32_t)num(argv[3]));
   } else if (!strcmp(kind, "rename")) enc_file_rename(&b, argv[1], argv[2]);
   else if (!strcmp(kind, "ftruncate")) enc_file_ftruncate(&b, num(argv[1]), strtoll(argv[2], NULL, 0));
+  else if (!strcmp(kind, "futimens")) {
+    int64_t t[2][2] = {{0, 0}, {0, 0}};
+    int has = argc > 2;
+    if (has) {
+      t[0][0] = strtoll(argv[2], NULL, 0);
+      t[0][1] = strtoll(argv[3], NULL, 0);
+      t[1][0] = strtoll(argv[4], NULL, 0);
+      t[1][1] = strtoll(argv[5], NULL, 0);
+    }
+    enc_file_futimens(&b, num(argv[1]), has ? (const int64_t (*)[2])t : NULL);
+  } else if (!strcmp(kind, "fchown")) enc_file_fchown(&b, num(argv[1]), (uint32_t)num(argv[2]), (uint32_t)num(argv[3]));
+  else if (!strcmp(kind, "fchmod")) enc_file_fchmod(&b, num(argv[1]), (uint32_t)num(argv[2]));
   else if (!strcmp(kind, "getaddrinfo"))
     enc_get_addr_info(&b, argv[1], (uint16_t)num(argv[2]), (enum addr_family_req)atoi(argv[3]),
                       (enum sock_type_req)atoi(argv[4]), (int32_t)strtol(argv[5], NULL, 0),

@@ -19,6 +19,9 @@ const cases: Array<[string, string, RegExp, string]> = [
   ["ftruncate", "ftruncate", /^content: hel$/m, "File.Ftruncate"],
   ["fsync", "fsync", /^content: hello$/m, "File.Write"],
   ["fdatasync", "fdatasync", /^content: hello$/m, "File.Write"],
+  ["fchmod", "fchmod", /^content: hello$/m, "File.Fchmod"],
+  ["fchown", "fchown", /^content: hello$/m, "File.Fchown"],
+  ["futimens", "futimens", /^content: hello$/m, "File.Futimens"],
 ];
 
 for (const [symbol, op, expected, request] of cases) {
@@ -68,5 +71,16 @@ Deno.test("fsync() on a remote file answers without a request", async () => {
   await withPeer({ files: {}, dirs: ["/data"] }, async (peer) => {
     await runApp(peer, "fs_write", ["fsync", "/data/out.txt", "x"], { config });
     assert.ok(!peer.kinds().some((k) => k.includes("sync")));
+  });
+});
+
+Deno.test("fchmod(), fchown() and futimens() send the mode, ids and times", async () => {
+  await withPeer({ files: {}, dirs: ["/data"] }, async (peer) => {
+    for (const op of ["fchmod", "fchown", "futimens"]) {
+      await runApp(peer, "fs_write", [op, "/data/o.txt", "x"], { config });
+    }
+    assert.equal(peer.of("File.Fchmod")[0].mode, 0o600);
+    assert.equal(peer.of("File.Fchown")[0].owner, 0xffffffff);
+    assert.deepEqual(peer.of("File.Futimens")[0].times, [[1700000000, 5], [0, 1073741822]]);
   });
 });

@@ -3,12 +3,13 @@
  *   fs_write OP PATH TEXT
  * OP: write, pwrite (at offset 2), pwrite64, writev (TEXT split in two iovecs), pwritev,
  *     creat (creat + write), append (O_APPEND twice), ftruncate (write then truncate to 3),
- *     fsync, fdatasync
+ *     fsync, fdatasync, fchmod, fchown, futimens (the change after the write)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -41,6 +42,12 @@ int run_case(FILE *out, int argc, char **argv) {
   if (!strcmp(op, "ftruncate") && ftruncate(fd, 3) < 0) return report_errno(out, "ftruncate");
   if (!strcmp(op, "fsync") && fsync(fd) < 0) return report_errno(out, "fsync");
   if (!strcmp(op, "fdatasync") && fdatasync(fd) < 0) return report_errno(out, "fdatasync");
+  if (!strcmp(op, "fchmod") && fchmod(fd, 0600) < 0) return report_errno(out, "fchmod");
+  if (!strcmp(op, "fchown") && fchown(fd, (uid_t)-1, getgid()) < 0) return report_errno(out, "fchown");
+  if (!strcmp(op, "futimens")) {
+    struct timespec times[2] = {{1700000000, 5}, {0, UTIME_OMIT}};
+    if (futimens(fd, times) < 0) return report_errno(out, "futimens");
+  }
   if (close(fd) < 0) return report_errno(out, "close");
   fd = open(path, O_RDONLY);
   if (fd < 0) return report_errno(out, "reopen");
