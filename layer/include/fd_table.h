@@ -70,6 +70,11 @@ int fd_socket_each(int (*fn)(int fd, const struct socket_record *r, void *ctx), 
 
 /* ---- both ------------------------------------------------------------------------------- */
 
+/** close_range under the table lock, forgetting every managed fd in [first, last] unless only
+    close-on-exec flags were set. */
+int fd_table_close_range(unsigned int first, unsigned int last, int cloexec_only,
+                         int (*real_close_range)(unsigned int, unsigned int, int), int flags);
+
 /** After a real dup/dup2/dup3/F_DUPFD from old to new: new shares old's record. */
 void fd_table_dup(int old_fd, int new_fd);
 

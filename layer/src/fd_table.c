@@ -230,6 +230,25 @@ int fd_table_close(int fd, int (*real_close)(int)) {
   return rc;
 }
 
+int fd_table_close_range(unsigned int first, unsigned int last, int cloexec_only,
+                         int (*real_close_range)(unsigned int, unsigned int, int), int flags) {
+  pthread_mutex_lock(&table_lock);
+  int rc = real_close_range(first, last, flags);
+  int saved_errno = errno;
+  if (rc == 0 && !cloexec_only)
+    for (size_t fd = first; fd < slot_count && fd <= last; fd++) {
+      if (slots[fd].kind == FD_KIND_NONE) continue;
+      struct release_work w = {0};
+      release_slot((int)fd, &w);
+      /* sent under the table lock so no fd opened after the close_range is touched; the lock
+         order table -> link is the one the fork handlers use too */
+      do_release_work(&w);
+    }
+  pthread_mutex_unlock(&table_lock);
+  errno = saved_errno;
+  return rc;
+}
+
 void fd_table_dup(int old_fd, int new_fd) {
   if (old_fd == new_fd) return;
   enum fd_kind old_kind = fd_kind_of(old_fd);

@@ -235,13 +235,14 @@ static void unset_env(void) {
   }
 }
 
+/* Lock order everywhere: fd table, then the intproxy link. */
 static void atfork_prepare(void) {
-  conn_lock_for_fork();
   fd_table_lock_for_fork();
+  conn_lock_for_fork();
 }
 static void atfork_parent(void) {
-  fd_table_unlock_after_fork(0);
   conn_unlock_after_fork(0);
+  fd_table_unlock_after_fork(0);
 }
 static void atfork_child(void) {
   fd_table_unlock_after_fork(1);

@@ -50,3 +50,20 @@ Deno.test("close() of the last copy of a remote fd sends one File Close", async 
     assert.deepEqual(peer.of("File.Close").map((c) => c.fd), [fd]);
   });
 });
+
+for (const op of ["syscall-close", "close-range"]) {
+  Deno.test(`${op === "syscall-close" ? "syscall(SYS_close)" : "close_range()"} forgets a remote fd before its number is reused`, async () => {
+    await withPeer(world, async (peer) => {
+      const r = await runApp(peer, "fs_fds", [op, "/data/hello.txt", `${local}/hello.txt`]);
+      assert.match(r.stdout, /^same number: yes content: hello local world$/m);
+      assert.equal(peer.of("File.Close").length, 1);
+    });
+  });
+}
+
+Deno.test("close_range(3, ~0) keeps the layer's own intproxy link open", async () => {
+  await withPeer(world, async (peer) => {
+    const r = await runApp(peer, "fs_fds", ["close-range-all", "/data/hello.txt"]);
+    assert.match(r.stdout, /^after close_range: hello remote world$/m);
+  });
+});

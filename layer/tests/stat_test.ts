@@ -55,6 +55,16 @@ for (const symbol of ["lstat", "lstat64", "lxstat"]) {
 }
 
 hookMatrix({
+  symbol: "syscall(SYS_statx)",
+  app: "fs_stat",
+  args: ["syscall-statx", "/data/hello.txt"],
+  fixture: { world },
+  expect: [/^mode: 100644 size: 18 mtime: 1700000000\.123456789$/m],
+  requests: ["File.Xstat"],
+  bypass: { args: ["syscall-statx", `${local}/hello.txt`], expect: [/^mode: 100\d{3} size: 2 /m] },
+});
+
+hookMatrix({
   symbol: "statx",
   app: "fs_stat",
   args: ["statx", "/data/hello.txt"],

@@ -3,13 +3,18 @@
  *   fs_fds OP PATH
  * OP: dup, dup2, dup3, fcntl-dupfd, fcntl-dupfd-cloexec (each reads through the copy after
  *     closing the original), close-twice (second close gives EBADF), copy_file_range and
- *     sendfile (copy the file to stdout)
+ *     sendfile (copy the file to stdout), syscall-close / close-range (close the remote fd that
+ *     way, then open LOCAL — it gets the same number — and read it: must be LOCAL's content),
+ *     close-range-all (close_range(3, ~0) then open PATH again: the layer's link survived)
+ *   fs_fds OP PATH LOCAL
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/sendfile.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -19,6 +24,25 @@ int run_case(FILE *out, int argc, char **argv) {
   const char *op = argv[0], *path = argv[1];
   int fd = open(path, O_RDONLY);
   if (fd < 0) return report_errno(out, "open");
+  if (!strcmp(op, "syscall-close") || !strcmp(op, "close-range")) {
+    if (argc < 3) return 2;
+    long rc = !strcmp(op, "syscall-close") ? syscall(SYS_close, fd) : close_range((unsigned)fd, (unsigned)fd, 0);
+    if (rc < 0) return report_errno(out, op);
+    int again = open(argv[2], O_RDONLY);
+    char buf[256] = {0};
+    ssize_t n = read(again, buf, sizeof buf - 1);
+    fprintf(out, "same number: %s content: %s\n", again == fd ? "yes" : "no", n >= 0 ? buf : strerrorname_np(errno));
+    close(again);
+    return 0;
+  }
+  if (!strcmp(op, "close-range-all")) {
+    if (close_range(3, ~0U, 0) < 0) return report_errno(out, "close_range");
+    int again = open(path, O_RDONLY);
+    char buf[256] = {0};
+    ssize_t n = again >= 0 ? read(again, buf, sizeof buf - 1) : -1;
+    fprintf(out, "after close_range: %s\n", n >= 0 ? buf : strerrorname_np(errno));
+    return 0;
+  }
   if (!strcmp(op, "close-twice")) {
     close(fd);
     int rc = close(fd);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -62,9 +63,10 @@ int run_case(FILE *out, int argc, char **argv) {
     if (rc < 0) return report_errno(out, op);
     if (strcmp(op, "fstatfs") && strcmp(op, "fstatvfs")) print_stat(out, &st);
     return 0;
-  } else if (!strcmp(op, "statx")) {
+  } else if (!strcmp(op, "statx") || !strcmp(op, "syscall-statx")) {
     struct statx sx;
-    rc = statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx);
+    rc = !strcmp(op, "statx") ? statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx)
+                              : (int)syscall(SYS_statx, AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx);
     if (rc == 0) {
       fprintf(out, "mode: %o size: %llu mtime: %lld.%09u\n", sx.stx_mode, (unsigned long long)sx.stx_size,
               (long long)sx.stx_mtime.tv_sec, sx.stx_mtime.tv_nsec);
