@@ -64,6 +64,12 @@ static void json_cstr(const char *s) {
 }
 
 /* Splits a NUL-separated buffer into fields. */
+static void print_error(const char *err) {
+  printf("{\"error\":");
+  json_cstr(err);
+  printf("}\n");
+}
+
 static char **split_nul(char *buf, size_t len, size_t *count) {
   size_t cap = 16, n = 0;
   char **fields = malloc(cap * sizeof *fields);
@@ -88,9 +94,7 @@ static int cmd_regex_cases(void) {
     char err[256];
     struct regex *re = regex_compile(f[i], strchr(f[i + 1], 'i') ? REGEX_ICASE : 0, err, sizeof err);
     if (!re) {
-      printf("{\"error\":");
-      json_cstr(err);
-      printf("}\n");
+      print_error(err);
       continue;
     }
     struct regex_span spans[20];
@@ -140,9 +144,7 @@ static int cmd_replace(void) {
     char err[256];
     struct regex *re = regex_compile(f[i], 0, err, sizeof err);
     if (!re) {
-      printf("{\"error\":");
-      json_cstr(err);
-      printf("}\n");
+      print_error(err);
       continue;
     }
     enum regex_status st;
@@ -188,9 +190,7 @@ static int cmd_json(int argc, char **argv) {
   char err[256];
   struct json *root = json_parse(text, len, err, sizeof err);
   if (!root) {
-    printf("{\"error\":");
-    json_cstr(err);
-    printf("}\n");
+    print_error(err);
     return 0;
   }
   putchar('[');
@@ -223,9 +223,7 @@ static int cmd_config(void) {
   struct json *root = json_parse(text, len, err, sizeof err);
   struct layer_config c;
   if (!root || config_from_json(root, &c, err, sizeof err) < 0) {
-    printf("{\"error\":");
-    json_cstr(err);
-    printf("}\n");
+    print_error(err);
     return 0;
   }
   static const char *const modes[] = {"local", "localwithoverrides", "read", "write"};
@@ -277,9 +275,7 @@ static int cmd_fs(char **argv) {
   struct json *root = json_parse(text, json_len, err, sizeof err);
   struct layer_config c;
   if (!root || config_from_json(root, &c, err, sizeof err) < 0) {
-    printf("{\"error\":");
-    json_cstr(err);
-    printf("}\n");
+    print_error(err);
     return 0;
   }
   struct fs_policy_env env = {argv[0][0] ? argv[0] : NULL, argv[1], argv[2], argv[3]};
@@ -548,9 +544,7 @@ static int cmd_filter(char **argv, int dns) {
   struct nf_entry e;
   char err[256];
   if (nf_parse(argv[0], &e, err, sizeof err) < 0) {
-    printf("{\"error\":");
-    json_cstr(err);
-    printf("}\n");
+    print_error(err);
     return 0;
   }
   int match;

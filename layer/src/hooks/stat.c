@@ -51,20 +51,24 @@ static int fd_stat(int fd, struct remote_metadata *m) {
   return rc;
 }
 
-/* One hook body per struct layout; REAL_CALL is the libc call with `p` as the path. */
-#define STAT_PATH_HOOK(name, type, convert, at_flags, REAL_CALL)              \
-  LAYER_EXPORT int name(const char *path, type *buf) {                        \
-    struct routed_path rp;                                                    \
-    struct remote_metadata m;                                                 \
-    int rc = 0;                                                               \
-    const char *p = path;                                                     \
-    switch (stat_at(AT_FDCWD, path, at_flags, &rp, &m, &rc)) {                \
-      case STAT_LOCAL: p = rp.path; /* fallthrough */                         \
-      case STAT_BYPASS: return REAL_CALL;                                     \
-      default: break;                                                         \
-    }                                                                         \
-    if (rc == 0) convert(&m, buf);                                            \
-    return (int)errno_result(rc);                                             \
+/* The body every path-taking stat hook shares: the layer's answer, or libc (REAL_CALL, which
+   uses `p` as the path: the caller's, or fs.mapping's rewrite for a local path). */
+#define STAT_BODY(dirfd, path, flags, buf, convert, REAL_CALL)   \
+  struct routed_path rp;                                         \
+  struct remote_metadata m;                                      \
+  int rc = 0;                                                    \
+  const char *p = path;                                          \
+  switch (stat_at(dirfd, path, flags, &rp, &m, &rc)) {           \
+    case STAT_LOCAL: p = rp.path; __attribute__((fallthrough));  \
+    case STAT_BYPASS: return REAL_CALL;                          \
+    default: break;                                              \
+  }                                                              \
+  if (rc == 0) convert(&m, buf);                                 \
+  return (int)errno_result(rc);
+
+#define STAT_PATH_HOOK(name, type, convert, at_flags, REAL_CALL)                          \
+  LAYER_EXPORT int name(const char *path, type *buf) {                                    \
+    STAT_BODY(AT_FDCWD, path, at_flags, buf, convert, REAL_CALL)                          \
   }
 
 STAT_PATH_HOOK(stat, struct stat, metadata_to_stat, 0, REAL(stat)(p, buf))
@@ -86,58 +90,25 @@ STAT_FD_HOOK(fstat64, struct stat64, metadata_to_stat64, REAL(fstat64)(fd, buf))
 
 #define STAT_AT_HOOK(name, type, convert, REAL_CALL)                         \
   LAYER_EXPORT int name(int dirfd, const char *path, type *buf, int flags) { \
-    struct routed_path rp;                                                   \
-    struct remote_metadata m;                                                \
-    int rc = 0;                                                              \
-    const char *p = path;                                                    \
-    switch (stat_at(dirfd, path, flags, &rp, &m, &rc)) {                     \
-      case STAT_LOCAL: p = rp.path; /* fallthrough */                        \
-      case STAT_BYPASS: return REAL_CALL;                                    \
-      default: break;                                                        \
-    }                                                                        \
-    if (rc == 0) convert(&m, buf);                                           \
-    return (int)errno_result(rc);                                            \
+    STAT_BODY(dirfd, path, flags, buf, convert, REAL_CALL)                   \
   }
 
 STAT_AT_HOOK(fstatat, struct stat, metadata_to_stat, REAL(fstatat)(dirfd, p, buf, flags))
 STAT_AT_HOOK(fstatat64, struct stat64, metadata_to_stat64, REAL(fstatat64)(dirfd, p, buf, flags))
 
+static int no_statx(void) { return (int)errno_result(-ENOSYS); }
+
 LAYER_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf) {
-  struct routed_path rp;
-  struct remote_metadata m;
-  int rc = 0;
-  const char *p = path;
-  switch (stat_at(dirfd, path, flags, &rp, &m, &rc)) {
-    case STAT_LOCAL:
-      p = rp.path;
-      /* fallthrough */
-    case STAT_BYPASS:
-      if (!REAL(statx)) return (int)errno_result(-ENOSYS);
-      return REAL(statx)(dirfd, p, flags, mask, buf);
-    default:
-      break;
-  }
-  if (rc == 0) metadata_to_statx(&m, mask, buf);
-  return (int)errno_result(rc);
+#define TO_STATX(m, b) metadata_to_statx(m, mask, b)
+  STAT_BODY(dirfd, path, flags, buf, TO_STATX, REAL(statx) ? REAL(statx)(dirfd, p, flags, mask, buf) : no_statx())
+#undef TO_STATX
 }
 
 /* ---- glibc < 2.33 entry points (version argument ignored: x86-64/aarch64 have one layout) --- */
 
-#define XSTAT_PATH_HOOK(name, type, convert, at_flags)                       \
-  LAYER_EXPORT int name(int ver, const char *path, type *buf) {              \
-    struct routed_path rp;                                                   \
-    struct remote_metadata m;                                                \
-    int rc = 0;                                                              \
-    const char *p = path;                                                    \
-    switch (stat_at(AT_FDCWD, path, at_flags, &rp, &m, &rc)) {               \
-      case STAT_LOCAL: p = rp.path; /* fallthrough */                        \
-      case STAT_BYPASS:                                                      \
-        if (!REAL(name)) return (int)errno_result(-ENOSYS);                  \
-        return REAL(name)(ver, p, buf);                                      \
-      default: break;                                                        \
-    }                                                                        \
-    if (rc == 0) convert(&m, buf);                                           \
-    return (int)errno_result(rc);                                            \
+#define XSTAT_PATH_HOOK(name, type, convert, at_flags)                                        \
+  LAYER_EXPORT int name(int ver, const char *path, type *buf) {                               \
+    STAT_BODY(AT_FDCWD, path, at_flags, buf, convert, REAL(name) ? REAL(name)(ver, p, buf) : no_statx()) \
   }
 
 XSTAT_PATH_HOOK(__xstat, struct stat, metadata_to_stat, 0)
@@ -147,10 +118,7 @@ XSTAT_PATH_HOOK(__lxstat64, struct stat64, metadata_to_stat64, AT_SYMLINK_NOFOLL
 
 #define XSTAT_FD_HOOK(name, type, convert)                                   \
   LAYER_EXPORT int name(int ver, int fd, type *buf) {                        \
-    if (!is_remote_file(fd)) {                                               \
-      if (!REAL(name)) return (int)errno_result(-ENOSYS);                    \
-      return REAL(name)(ver, fd, buf);                                       \
-    }                                                                        \
+    if (!is_remote_file(fd)) return REAL(name) ? REAL(name)(ver, fd, buf) : no_statx(); \
     struct remote_metadata m;                                                \
     int rc = fd_stat(fd, &m);                                                \
     if (rc == 0) convert(&m, buf);                                           \
@@ -160,21 +128,10 @@ XSTAT_PATH_HOOK(__lxstat64, struct stat64, metadata_to_stat64, AT_SYMLINK_NOFOLL
 XSTAT_FD_HOOK(__fxstat, struct stat, metadata_to_stat)
 XSTAT_FD_HOOK(__fxstat64, struct stat64, metadata_to_stat64)
 
-#define XSTAT_AT_HOOK(name, type, convert)                                            \
-  LAYER_EXPORT int name(int ver, int dirfd, const char *path, type *buf, int flags) { \
-    struct routed_path rp;                                                            \
-    struct remote_metadata m;                                                         \
-    int rc = 0;                                                                       \
-    const char *p = path;                                                             \
-    switch (stat_at(dirfd, path, flags, &rp, &m, &rc)) {                              \
-      case STAT_LOCAL: p = rp.path; /* fallthrough */                                 \
-      case STAT_BYPASS:                                                               \
-        if (!REAL(name)) return (int)errno_result(-ENOSYS);                           \
-        return REAL(name)(ver, dirfd, p, buf, flags);                                 \
-      default: break;                                                                 \
-    }                                                                                 \
-    if (rc == 0) convert(&m, buf);                                                    \
-    return (int)errno_result(rc);                                                     \
+#define XSTAT_AT_HOOK(name, type, convert)                                                     \
+  LAYER_EXPORT int name(int ver, int dirfd, const char *path, type *buf, int flags) {          \
+    STAT_BODY(dirfd, path, flags, buf, convert,                                                \
+              REAL(name) ? REAL(name)(ver, dirfd, p, buf, flags) : no_statx())                 \
   }
 
 XSTAT_AT_HOOK(__fxstatat, struct stat, metadata_to_stat)
