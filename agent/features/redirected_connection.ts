@@ -9,7 +9,7 @@ import type { ClientHandle } from "../client_handle.ts";
 import { closeQuietly, ConnReader } from "./conn_reader.ts";
 import { detectProtocol } from "./http_detection.ts";
 import { Http1Connection } from "./http1_connection.ts";
-// H2 pending
+import { H2Connection } from "./h2_connection.ts";
 import { newConnection } from "./incoming_messages.ts";
 import { MirroredConnection } from "./mirror.ts";
 import { connectOriginal, splice } from "./passthrough.ts";
@@ -70,7 +70,7 @@ export async function serveRedirected(
       ? await detectProtocol(reader, ctx.settings.detectionTimeoutMs)
       : "raw";
     if (protocol === "http1") await new Http1Connection(ctx, reader, meta).serve();
-    // h2 pending
+    else if (protocol === "h2") await new H2Connection(ctx, reader, meta).serve();
     else await serveRaw(ctx, reader, meta);
   } catch (error) {
     ctx.log.debug(`redirected connection from ${meta.peer.ip}:${meta.peer.port} failed: ${error}`);
