@@ -181,7 +181,8 @@ async function main(): Promise<void> {
   console.log(
     `offered ${total} in ${sentIn.toFixed(1)} s (${(total / sentIn).toFixed(0)}/s); ` +
       `answered by the pod ${answered}; mirrored ${mirror.requests.length}; ` +
-      `flows lost ${answered - Math.min(answered, mirror.requests.length)}`,
+      `flows lost ${answered - Math.min(answered, mirror.requests.length)} ` +
+      `(dropped for a slow client: ${mirror.logs.filter((l) => /too slowly/.test(l)).length})`,
   );
   const end = await rssKib(agentPid);
   console.log(`agent RSS now ${end.rss} KiB, peak ${end.peak} KiB (goal ≤ 102400 KiB)`);
