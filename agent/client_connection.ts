@@ -65,6 +65,7 @@ export class ClientConnection implements ClientHandle {
   private readyForLogs = false;
   private closed = false;
   private writeTail: Promise<void> = Promise.resolve();
+  private unwritten = 0;
   private readonly files: FileManager;
   private readonly tcp: OutgoingConnections;
   private readonly udp: OutgoingConnections;
@@ -98,6 +99,11 @@ export class ClientConnection implements ClientHandle {
     this.udp = new OutgoingConnections("udp", context.target.root, events("UdpOutgoing"));
   }
 
+  /** Bytes of sent messages not yet on the socket (mirror copies are dropped above a limit). */
+  get pendingBytes(): number {
+    return this.unwritten;
+  }
+
   /** Open remote fds and outgoing connections, for logs and tests. */
   get resourceCount(): number {
     return this.files.openCount + this.tcp.count + this.udp.count;
@@ -112,10 +118,15 @@ export class ClientConnection implements ClientHandle {
   send(message: DaemonMessage): Promise<void> {
     if (this.closed) return Promise.resolve();
     const bytes = encodeDaemon(message);
+    this.unwritten += bytes.length;
     const write = this.writeTail.then(async () => {
-      if (this.closed) return;
-      let written = 0;
-      while (written < bytes.length) written += await this.conn.write(bytes.subarray(written));
+      try {
+        if (this.closed) return;
+        let written = 0;
+        while (written < bytes.length) written += await this.conn.write(bytes.subarray(written));
+      } finally {
+        this.unwritten -= bytes.length;
+      }
     });
     this.writeTail = write.catch(() => this.end());
     return this.writeTail;

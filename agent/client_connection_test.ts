@@ -9,7 +9,7 @@ import {
 import { type AgentContext, ClientConnection } from "./client_connection.ts";
 import { TargetResolver } from "./features/dns.ts";
 import { READ_ONLY } from "./features/file_types.ts";
-import { UnavailableIncoming } from "./features/incoming.ts";
+import { TARGETLESS_MIRROR_REFUSAL, TargetlessIncoming } from "./features/incoming.ts";
 import { createLogger } from "./log.ts";
 
 /** A client connection served in-process over loopback, with a temp folder as target root. */
@@ -30,7 +30,9 @@ async function session(
   const context: AgentContext = {
     target: { pid: null, root, env: { APP: "1", PATH: "/bin" }, description: "test" },
     resolver: new TargetResolver(root),
-    incoming: new UnavailableIncoming(),
+    incoming: new TargetlessIncoming((client, reason) =>
+      (client as ClientConnection).closeWith(reason)
+    ),
     log: createLogger({ RUST_LOG: "debug" }, (line) => logs.push(line)),
   };
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -103,16 +105,14 @@ Deno.test("ClientConnection resolves from the target's hosts file", async () => 
   });
 });
 
-Deno.test("ClientConnection refuses an incoming subscription it cannot serve, with a log", async () => {
+Deno.test("ClientConnection closes a targetless client that subscribes to a port", async () => {
   await session(async ({ send, receive }) => {
     await send({ SwitchProtocolVersion: PROTOCOL_VERSION });
     await receive();
     await send("ReadyForLogs");
     await send({ Tcp: { PortSubscribe: 8080 } });
-    const log = await receive() as { LogMessage: { message: string; level: string } };
-    equal(log.LogMessage.level, "Warn");
-    match(log.LogMessage.message, /Cannot mirror port 8080/);
-    deepEqual(await receive(), { Tcp: { SubscribeResult: { Err: "NotImplemented" } } });
+    deepEqual(await receive(), { Close: TARGETLESS_MIRROR_REFUSAL });
+    equal(await receive(), null);
   });
 });
 

@@ -21,6 +21,8 @@ export interface ClientHandle {
    * for backpressure).
    */
   send(message: DaemonMessage): Promise<void>;
+  /** bytes of sent messages not yet written to the client's socket */
+  readonly pendingBytes: number;
   /** Sends a `LogMessage` if the client asked for logs (Info only to clients ≥1.13.4). */
   log(level: ClientLogLevel, message: string): void;
 }
@@ -36,4 +38,6 @@ export interface IncomingFeature {
   steal(client: ClientHandle, request: LayerTcpSteal): Promise<void>;
   /** the client disconnected */
   release(client: ClientHandle): void;
+  /** the agent exits: undo what the feature changed in the target (iptables rules) */
+  shutdown?(): Promise<void>;
 }

@@ -14,10 +14,26 @@ import { AgentArgs, ArgsError, parseAgentArgs, USAGE } from "./args.ts";
 import { type AgentContext, ClientConnection } from "./client_connection.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { AGENT_VERSION } from "./version.ts";
+import { encodeDaemon } from "./wire.ts";
 import { resolveTarget } from "./target/resolve.ts";
 import { enterNetworkNamespaceOf } from "./target/namespaces.ts";
 import { dnsOverridesFromEnv, TargetResolver } from "./features/dns.ts";
-import { TargetlessIncoming, UnavailableIncoming } from "./features/incoming.ts";
+import { IncomingTraffic, TargetlessIncoming } from "./features/incoming.ts";
+import { incomingSettingsFrom } from "./features/incoming_settings.ts";
+import { chooseFlavour, iptablesOf, usableIptables } from "./features/iptables.ts";
+import { findLeftovers, RedirectChains, removeLeftovers } from "./features/redirect_chains.ts";
+import { Redirector } from "./features/redirector.ts";
+import { flushSettingsFrom } from "./features/connection_flush.ts";
+import {
+  bindLifetimeToGuard,
+  CHILD_PROCESS_ENV,
+  DIRTY_IPTABLES_EXIT,
+  runIptablesGuard,
+  runsAsGuard,
+  targetChainIdentifier,
+} from "./iptables_guard.ts";
+import { processGroupId, setProcessGroupId } from "./ffi/libc.ts";
+import type { IncomingFeature } from "./client_handle.ts";
 
 const TARGET_POLL_MS = 500;
 
@@ -88,6 +104,9 @@ class Agent {
   }
 
   private watchTarget(): void {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      Deno.addSignalListener(signal, () => this.exit(0, `received ${signal}`));
+    }
     const pid = this.context.target.pid;
     if (pid === null) return;
     const timer = setInterval(async () => {
@@ -95,15 +114,117 @@ class Agent {
       clearInterval(timer);
       const reason = `The target process ${pid} exited — the agent stops with it`;
       await Promise.all([...this.clients].map((client) => client.closeWith(reason)));
-      this.exit(0, reason);
+      await this.exit(0, reason);
     }, TARGET_POLL_MS);
   }
 
-  private exit(code: number, reason: string): never {
+  private async exit(code: number, reason: string): Promise<never> {
     if (code === 0) this.log.info(`exiting: ${reason}`);
     else this.log.error(`exiting: ${reason}`);
+    await this.context.incoming.shutdown?.().catch((error) =>
+      this.log.error(`Cannot remove the iptables rules: ${(error as Error).message}`)
+    );
     Deno.exit(code);
   }
+}
+
+const DIRTY_IPTABLES_REASON =
+  "Cannot start the agent: mirrord iptables rules are already present in the target's network " +
+  "namespace — another mirrord session is running against this target, or a previous agent did " +
+  "not clean up. Wait for the other session to end, or set agent.clean_iptables_on_start to " +
+  "true (or remove the rules manually) and run again. Rules found: ";
+
+/**
+ * An agent that found leftover rules: it accepts its first client, tells it why it cannot serve
+ * it, and exits 99 so its guard leaves the rules alone.
+ */
+async function serveDirty(
+  listener: Deno.TcpListener,
+  leftovers: string[],
+  timeoutSecs: number,
+  log: Logger,
+): Promise<never> {
+  console.log(`agent ready - version ${AGENT_VERSION}`);
+  const timer = setTimeout(() => {
+    log.error("exiting: first connection timeout (leftover iptables rules found)");
+    Deno.exit(DIRTY_IPTABLES_EXIT);
+  }, timeoutSecs * 1000);
+  for await (const conn of listener) {
+    clearTimeout(timer);
+    const reason = DIRTY_IPTABLES_REASON + leftovers.join("; ");
+    try {
+      await conn.write(encodeDaemon({ Close: reason }));
+    } catch {
+      // The client left; the exit code still tells the story.
+    }
+    conn.close();
+    break;
+  }
+  log.error(`exiting: leftover iptables rules found: ${leftovers.join("; ")}`);
+  Deno.exit(DIRTY_IPTABLES_EXIT);
+}
+
+/** The group id the agent's sockets carry, exempt from its own OUTPUT redirect; null if none. */
+function agentGroupId(log: Logger): number | null {
+  let gid = processGroupId();
+  if (gid !== 0) return gid;
+  gid = 3000 + Math.floor(Math.random() * (65534 - 3000 + 1));
+  try {
+    setProcessGroupId(gid);
+    return gid;
+  } catch (error) {
+    log.warn(
+      `Cannot give the agent its own group id (${(error as Error).message}); traffic from ` +
+        `inside the target to its own ports is not redirected`,
+    );
+    return null;
+  }
+}
+
+/** Incoming traffic of a targeted agent, after the dirty-iptables check. */
+async function targetedIncoming(
+  args: AgentArgs,
+  env: Record<string, string>,
+  listener: Deno.TcpListener,
+  log: Logger,
+): Promise<IncomingFeature> {
+  const id = targetChainIdentifier(args, env);
+  const everywhere = (["legacy", "nft"] as const).flatMap((flavour) => [
+    iptablesOf(flavour, "ipv4"),
+    iptablesOf(flavour, "ipv6"),
+  ]);
+  const leftovers = await findLeftovers(everywhere, id);
+  if (leftovers.length > 0) {
+    if (!args.cleanIptablesOnStart) {
+      return await serveDirty(listener, leftovers, args.communicationTimeoutSecs, log);
+    }
+    const problems = await removeLeftovers(everywhere, id);
+    log.warn(
+      `removed leftover iptables rules (clean_iptables_on_start): ${leftovers.join("; ")}` +
+        (problems.length ? `; could not remove: ${problems.join("; ")}` : ""),
+    );
+  }
+  const flavour = await chooseFlavour(env);
+  const gid = agentGroupId(log);
+  const warn = (message: string) => log.warn(message);
+  const chains = (await usableIptables(flavour)).map((iptables) =>
+    new RedirectChains(iptables, id, gid, warn)
+  );
+  const settings = incomingSettingsFrom(env);
+  log.info(`incoming traffic: iptables ${flavour}, chains of "${id}", agent gid ${gid}`);
+  return new IncomingTraffic(
+    (onConnection) =>
+      new Redirector(
+        chains,
+        flushSettingsFrom(env),
+        settings.unusedPortLingerSecs,
+        onConnection,
+        log,
+      ),
+    settings,
+    AGENT_VERSION,
+    log,
+  );
 }
 
 async function main(): Promise<void> {
@@ -117,6 +238,15 @@ async function main(): Promise<void> {
     console.error(`[agent] ${error.message}\n${USAGE}`);
     Deno.exit(2);
   }
+  if (runsAsGuard(args, env)) {
+    try {
+      await runIptablesGuard(args, env, log);
+    } catch (error) {
+      log.error((error as Error).message);
+      Deno.exit(1);
+    }
+  }
+  if (env[CHILD_PROCESS_ENV] === "true") bindLifetimeToGuard();
   let listener: Deno.TcpListener;
   try {
     listener = listen(args.communicatePort);
@@ -141,7 +271,7 @@ async function main(): Promise<void> {
       log,
       incoming: args.mode.kind === "targetless"
         ? new TargetlessIncoming((client, reason) => (client as ClientConnection).closeWith(reason))
-        : new UnavailableIncoming(),
+        : await targetedIncoming(args, env, listener, log),
     };
     const idleTtl = Number(env.MIRRORD_AGENT_IDLE_TTL ?? "0");
     const agent = new Agent(args, listener, context, Number.isFinite(idleTtl) ? idleTtl : 0);

@@ -1,14 +1,27 @@
 /**
- * Incoming traffic placeholders until mirror and steal exist (features/mirror.ts and
- * features/steal.ts will implement {@link IncomingFeature}):
- * - targetless agents refuse mirroring and stealing with a `Close`, as mirrord does;
- * - targeted agents answer subscriptions with `SubscribeResult(Err(NotImplemented))` and a
- *   warning, so a client's session survives an app that listens.
+ * Incoming traffic for every client of the agent: the `Tcp` (mirror) and `TcpSteal` (steal)
+ * messages — subscriptions, stolen data and responses — on top of the redirector.
+ *
+ * Replies: every subscription gets `SubscribeResult(Ok(port))` once the port is redirected, or
+ * `Err(…)`: `PortAlreadyStolen(port)` when another client's steal clashes
+ * (port_subscriptions.ts), `Remote(BadHttpFilterExRegex(filter, why))` /
+ * `Remote(BadHttpFilterRegex(regex, why))` for a filter the agent cannot compile, `RemoteIO` with
+ * the iptables error when redirecting failed. A targetless agent refuses both features with a
+ * `Close`, as mirrord does.
  *
  * @module
  */
-import type { LayerTcp, LayerTcpSteal } from "../../protocol-wasm/mod.ts";
+import type { LayerTcp, LayerTcpSteal, ResponseError } from "../../protocol-wasm/mod.ts";
 import type { ClientHandle, IncomingFeature } from "../client_handle.ts";
+import type { Logger } from "../log.ts";
+import { compileHttpFilter, HttpFilterError, type HttpMatcher } from "./http_filter.ts";
+import type { IncomingSettings } from "./incoming_settings.ts";
+import { MirrorFlows } from "./mirror.ts";
+import { PortSubscriptions } from "./port_subscriptions.ts";
+import type { Redirector } from "./redirector.ts";
+import { serveRedirected } from "./redirected_connection.ts";
+import { StealRegistry } from "./steal.ts";
+import type { TrafficContext } from "./traffic_context.ts";
 
 /** `Close` text for `Tcp(…)` on a targetless agent. */
 export const TARGETLESS_MIRROR_REFUSAL =
@@ -35,41 +48,169 @@ export class TargetlessIncoming implements IncomingFeature {
   release(): void {}
 }
 
-function subscribedPort(request: LayerTcp | LayerTcpSteal): number | null {
-  if ("PortSubscribeFilteredHttp" in request) return request.PortSubscribeFilteredHttp[0];
-  if (!("PortSubscribe" in request)) return null;
-  const subscription = request.PortSubscribe;
-  if (typeof subscription === "number") return subscription;
-  if ("All" in subscription) return subscription.All;
-  if ("FilteredHttp" in subscription) return subscription.FilteredHttp[0];
-  return subscription.FilteredHttpEx[0];
+type SubscribeReply = { Ok: number } | { Err: ResponseError };
+
+function ioError(message: string): ResponseError {
+  return { RemoteIO: { raw_os_error: null, kind: { Unknown: message } } };
 }
 
-/** Incoming traffic for a targeted agent without mirror/steal support: refused per port. */
-export class UnavailableIncoming implements IncomingFeature {
+/** Mirror and steal of a targeted agent. */
+export class IncomingTraffic implements IncomingFeature {
+  private readonly ctx: TrafficContext;
+  private nextId = 0n;
+  private redirector!: Redirector;
+
+  /**
+   * @param makeRedirector builds the redirector, given where accepted connections go
+   * @param settings incoming settings
+   * @param agentVersion the agent's version (502 bodies)
+   * @param log the agent logger
+   */
+  constructor(
+    makeRedirector: (onConnection: (conn: Deno.TcpConn, port: number) => void) => Redirector,
+    settings: IncomingSettings,
+    agentVersion: string,
+    log: Logger,
+  ) {
+    this.ctx = {
+      subscriptions: new PortSubscriptions(),
+      steals: new StealRegistry(),
+      mirrors: new MirrorFlows(),
+      settings,
+      log,
+      agentVersion,
+      nextConnectionId: () => this.nextId++,
+    };
+    this.redirector = makeRedirector((conn, port) => {
+      serveRedirected(this.ctx, conn, port).catch((error) =>
+        log.debug(`redirected connection on port ${port}: ${error}`)
+      );
+    });
+  }
+
+  /** Live flows (stolen connections, pending stolen requests, mirrored flows), for tests. */
+  get flowCount(): number {
+    return this.ctx.steals.count + this.ctx.mirrors.count;
+  }
+
   async mirror(client: ClientHandle, request: LayerTcp): Promise<void> {
-    if (this.refuse(client, "mirror", request)) {
-      await client.send({ Tcp: { SubscribeResult: { Err: "NotImplemented" } } });
+    if ("PortSubscribe" in request) {
+      const port = request.PortSubscribe;
+      this.ctx.subscriptions.mirror(client, port, null);
+      const result = await this.redirect(port);
+      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
+      return await this.reply(client, "Tcp", result);
     }
+    if ("PortSubscribeFilteredHttp" in request) {
+      const [port, filter] = request.PortSubscribeFilteredHttp;
+      const matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
+        Remote: { BadHttpFilterExRegex: [filter, why] },
+      }));
+      if ("Err" in matcher) return await this.reply(client, "Tcp", matcher, port);
+      this.ctx.subscriptions.mirror(client, port, matcher.Ok);
+      const result = await this.redirect(port);
+      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
+      return await this.reply(client, "Tcp", result);
+    }
+    if ("PortUnsubscribe" in request) {
+      const port = request.PortUnsubscribe;
+      if (this.ctx.subscriptions.unsubscribeMirror(client, port)) this.redirector.release(port);
+      return;
+    }
+    this.ctx.mirrors.unsubscribe(client, request.ConnectionUnsubscribe);
   }
 
   async steal(client: ClientHandle, request: LayerTcpSteal): Promise<void> {
-    if (this.refuse(client, "steal", request)) {
-      await client.send({ TcpSteal: { SubscribeResult: { Err: "NotImplemented" } } });
+    if ("PortSubscribe" in request) {
+      const subscription = request.PortSubscribe;
+      let port: number;
+      let matcher: { Ok: HttpMatcher | null } | { Err: ResponseError; why: string };
+      if ("All" in subscription) {
+        port = subscription.All;
+        matcher = { Ok: null };
+      } else if ("FilteredHttp" in subscription) {
+        const [p, regex] = subscription.FilteredHttp;
+        port = p;
+        matcher = this.compile(() => compileHttpFilter({ Header: regex }), (why) => ({
+          Remote: { BadHttpFilterRegex: [regex, why] },
+        }));
+      } else {
+        const [p, filter] = subscription.FilteredHttpEx;
+        port = p;
+        matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
+          Remote: { BadHttpFilterExRegex: [filter, why] },
+        }));
+      }
+      if ("Err" in matcher) return await this.reply(client, "TcpSteal", matcher, port);
+      const outcome = this.ctx.subscriptions.steal(client, port, matcher.Ok);
+      if (!outcome.ok) {
+        client.log(
+          "Error",
+          `Cannot steal port ${port}: another mirrord session (agent client ${outcome.holder.id}) ` +
+            `already steals it${matcher.Ok === null ? "" : " without an HTTP filter"} — stop ` +
+            `that session, or give both sessions HTTP filters`,
+        );
+        return await this.reply(client, "TcpSteal", { Err: { PortAlreadyStolen: port } });
+      }
+      const result = await this.redirect(port);
+      if ("Err" in result) this.ctx.subscriptions.unsubscribeSteal(client, port);
+      return await this.reply(client, "TcpSteal", result);
+    }
+    if ("PortUnsubscribe" in request) {
+      const port = request.PortUnsubscribe;
+      this.ctx.steals.closePort(client, port);
+      if (this.ctx.subscriptions.unsubscribeSteal(client, port)) this.redirector.release(port);
+      return;
+    }
+    await this.ctx.steals.handle(client, request);
+  }
+
+  release(client: ClientHandle): void {
+    for (const port of this.ctx.subscriptions.release(client)) this.redirector.release(port);
+    this.ctx.steals.release(client);
+    this.ctx.mirrors.release(client);
+  }
+
+  /** Removes every redirect (agent exit). */
+  async shutdown(): Promise<void> {
+    await this.redirector.shutdown();
+  }
+
+  private compile(
+    build: () => HttpMatcher,
+    refusal: (why: string) => ResponseError,
+  ): { Ok: HttpMatcher } | { Err: ResponseError; why: string } {
+    try {
+      return { Ok: build() };
+    } catch (error) {
+      if (error instanceof HttpFilterError) {
+        return { Err: refusal(error.message), why: error.message };
+      }
+      throw error;
     }
   }
 
-  release(): void {}
+  private async redirect(port: number): Promise<SubscribeReply> {
+    try {
+      await this.redirector.redirect(port);
+      return { Ok: port };
+    } catch (error) {
+      const message = (error as Error).message;
+      this.ctx.log.error(`Cannot redirect port ${port}: ${message}`);
+      return { Err: ioError(`Cannot redirect port ${port}: ${message}`) };
+    }
+  }
 
-  /** Warns about a subscription; true when `request` is one (it then gets an error reply). */
-  private refuse(client: ClientHandle, action: string, request: LayerTcp | LayerTcpSteal): boolean {
-    const port = subscribedPort(request);
-    if (port === null) return false;
-    client.log(
-      "Warn",
-      `Cannot ${action} port ${port}: this agent does not support incoming traffic yet — the ` +
-        `local app will not receive remote connections`,
-    );
-    return true;
+  private async reply(
+    client: ClientHandle,
+    channel: "Tcp" | "TcpSteal",
+    result: SubscribeReply | { Err: ResponseError; why: string },
+    port?: number,
+  ): Promise<void> {
+    if ("why" in result) {
+      client.log("Error", `Cannot use the HTTP filter of port ${port}: ${result.why}`);
+    }
+    const body = { SubscribeResult: "Ok" in result ? result : { Err: result.Err } };
+    await client.send(channel === "Tcp" ? { Tcp: body } : { TcpSteal: body });
   }
 }

@@ -22,6 +22,10 @@ const SYMBOLS = {
   strerror: { parameters: ["i32"], result: "pointer" },
   access: { parameters: ["buffer", "i32"], result: "i32" },
   statfs: { parameters: ["buffer", "buffer"], result: "i32" },
+  getgid: { parameters: [], result: "u32" },
+  setgid: { parameters: ["u32"], result: "i32" },
+  getppid: { parameters: [], result: "i32" },
+  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
 } as const;
 
 let loaded: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
@@ -144,4 +148,41 @@ export function statFs(path: string): StatFs {
     fragmentSize: buffer[9],
     flags: buffer[10],
   };
+}
+
+/**
+ * The real group id of the agent process.
+ *
+ * @returns getgid(2)
+ */
+export function processGroupId(): number {
+  return libc().getgid();
+}
+
+/**
+ * Sets the group id of every thread of the process (glibc propagates setgid to all threads), so
+ * sockets the agent creates afterwards carry it — what the iptables owner match looks at.
+ *
+ * @param gid the new group id
+ * @throws {LibcError} when refused (needs CAP_SETGID)
+ */
+export function setProcessGroupId(gid: number): void {
+  if (libc().setgid(gid) !== 0) throw new LibcError(`setgid(${gid})`, lastErrno());
+}
+
+const PR_SET_PDEATHSIG = 1;
+
+/**
+ * Asks the kernel to send `signal` to this process when its parent dies (prctl
+ * PR_SET_PDEATHSIG).
+ *
+ * @param signal the signal number (9 = SIGKILL)
+ * @returns the parent's pid at the time the request took effect
+ * @throws {LibcError} when prctl fails
+ */
+export function dieWithParent(signal: number): number {
+  if (libc().prctl(PR_SET_PDEATHSIG, BigInt(signal), 0n, 0n, 0n) !== 0) {
+    throw new LibcError("prctl(PR_SET_PDEATHSIG)", lastErrno());
+  }
+  return libc().getppid();
 }

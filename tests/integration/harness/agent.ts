@@ -112,6 +112,18 @@ export async function startAgent(
     agentPid = await forkedChild(process.pid);
   }
   const stop = async () => {
+    // SIGTERM first: the agent's iptables guard then removes the redirect chains.
+    try {
+      process.child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      process.status,
+      new Promise((resolve) => timer = setTimeout(resolve, 3000)),
+    ]);
+    clearTimeout(timer);
     if (agentPid !== null) {
       try {
         Deno.kill(agentPid, "SIGKILL");
