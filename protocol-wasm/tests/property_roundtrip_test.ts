@@ -22,8 +22,8 @@ import { Arbitrary, seededRandom } from "./arbitrary.ts";
 const schema: SchemaJson = JSON.parse(wasm.describe());
 const SAMPLES_PER_VARIANT = 8;
 
-// deno-lint-ignore no-explicit-any
 type Codec = {
+  // deno-lint-ignore no-explicit-any
   encode: (v: any) => Uint8Array;
   decoder: () => { push(b: Uint8Array): void; next(): unknown };
 };
