@@ -113,7 +113,8 @@ impl<'a> Reader<'a> {
 
     /// Takes `n` bytes without copying; a shortfall is `NeedMore`, never an allocation.
     pub fn take(&mut self, n: u64) -> Result<&'a [u8], DecodeError> {
-        let end = self.pos as u64 + n;
+        // Saturating: a hostile length near 2^64 must not wrap around.
+        let end = (self.pos as u64).saturating_add(n);
         if end > self.buf.len() as u64 {
             return Err(DecodeError::NeedMore { needed: end });
         }
@@ -137,7 +138,7 @@ impl<'a> Reader<'a> {
 
     /// Checks that `count` elements of at least one byte each can still be present.
     pub fn expect_elements(&self, count: u64) -> Result<(), DecodeError> {
-        let end = self.pos as u64 + count;
+        let end = (self.pos as u64).saturating_add(count);
         if end > self.buf.len() as u64 {
             return Err(DecodeError::NeedMore { needed: end });
         }

@@ -22,8 +22,9 @@ macro_rules! string_leaf {
                 let start = r.position();
                 let text = read_str(r, $what)?;
                 let check: fn(&str) -> Option<String> = $check;
+                // Normalised like the peer's parsed value (e.g. a URI's `Display` form).
                 match check(text) {
-                    Some(_) => Ok($name(text.to_string())),
+                    Some(normal) => Ok($name(normal)),
                     None => Err(r.invalid_at(start, $what, None, format!("invalid {} {:?}", $what, text))),
                 }
             }
