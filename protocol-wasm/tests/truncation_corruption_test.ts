@@ -55,7 +55,13 @@ const CORRUPT: [string, string, string, string | null, number][] = [
   // [what, bytes, typeName, field, offset]
   ["unknown DaemonMessage index", "10", "DaemonMessage", null, 0],
   ["unknown FileResponse index", "06 17", "FileResponse", null, 1],
-  ["bad bool in PauseResponse", "0a 00 01 07", "DaemonPauseTarget::PauseResponse", "container_paused", 3],
+  [
+    "bad bool in PauseResponse",
+    "0a 00 01 07",
+    "DaemonPauseTarget::PauseResponse",
+    "container_paused",
+    3,
+  ],
   ["bad Result tag", "06 00 02", "FileResponse::Open", "0", 2],
   ["bad IpAddr family", "09 00 01 01 61 02", "LookupRecord", "ip", 5],
   ["bad UTF-8 in Close reason", "00 02 ff fe", "DaemonMessage::Close", "0", 1],
