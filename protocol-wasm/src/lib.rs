@@ -11,6 +11,7 @@ pub mod types;
 pub mod value;
 mod value_js;
 pub mod value_json;
+pub mod value_tape;
 pub mod version;
 
 use message_kind::{with_kind, MessageKind};
@@ -129,6 +130,33 @@ pub fn describe_native() -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "types": reg.decls().iter().map(describe::decl_json).collect::<Vec<_>>(),
     })
+}
+
+/// The module's linear memory, for copying bytes in and reading tapes out without a call each.
+#[wasm_bindgen]
+pub fn linear_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Keys of tape shape `id`, joined by `,` (field names are identifiers).
+#[wasm_bindgen]
+pub fn tape_shape_keys(id: u32) -> String {
+    value_tape::shape_keys(id).join(",")
+}
+
+/// Variant names of tape enum `id`, joined by `,`.
+#[wasm_bindgen]
+pub fn tape_variant_names(id: u32) -> String {
+    value_tape::variant_names(id).join(",")
+}
+
+/// The tape opcodes as JSON `{ NAME: number }`.
+#[wasm_bindgen]
+pub fn tape_opcodes() -> String {
+    serde_json::Value::Object(
+        value_tape::OPCODES.iter().map(|(n, v)| (n.to_string(), serde_json::json!(v))).collect(),
+    )
+    .to_string()
 }
 
 /// Whether `version` satisfies the named gate of protocol.md §4.2.
