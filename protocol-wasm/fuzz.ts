@@ -49,7 +49,14 @@ const DECODER = {
 };
 const KINDS = Object.keys(KIND) as KindName[];
 
-function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
+/**
+ * Applies one to three random edits (bit flip, special byte, insertion, deletion, truncation).
+ *
+ * @param bytes a valid encoding
+ * @param random source of randomness
+ * @returns the edited copy
+ */
+export function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   const out = Array.from(bytes);
   const edits = 1 + Math.floor(random() * 3);
   for (let e = 0; e < edits; e++) {

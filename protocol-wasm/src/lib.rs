@@ -3,6 +3,8 @@
 //! 3.250.0). Loaded only through `protocol-wasm/mod.ts`.
 
 pub mod codec;
+#[cfg(test)]
+mod cross_check;
 pub mod describe;
 pub mod leaves;
 pub mod message_kind;
