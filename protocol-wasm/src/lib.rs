@@ -118,15 +118,11 @@ pub fn describe_native() -> serde_json::Value {
     for kind in MessageKind::ALL {
         with_kind!(kind, M => { <M as describe::Describe>::register(&mut reg); });
     }
-    let gates: Vec<serde_json::Value> = version::GATES
-        .iter()
-        .map(|(name, min)| serde_json::json!({ "name": name, "version": min }))
-        .collect();
     serde_json::json!({
         "module_version": env!("CARGO_PKG_VERSION"),
         "protocol_version": version::PROTOCOL_VERSION,
         "assumed_peer_version": version::ASSUMED_PEER_VERSION,
-        "gates": gates,
+        "gates": gates_native(),
         "kinds": MessageKind::ALL.iter().map(|k| serde_json::json!({
             "kind": k.cli_name(), "type": describe::ty_json(&with_kind!(*k, M => <M as describe::Describe>::ty())),
         })).collect::<Vec<_>>(),
@@ -159,6 +155,16 @@ pub fn tape_opcodes() -> String {
         value_tape::OPCODES.iter().map(|(n, v)| (n.to_string(), serde_json::json!(v))).collect(),
     )
     .to_string()
+}
+
+/// The 31 gates of protocol.md §4.2 as JSON `[{ name, version }]`.
+#[wasm_bindgen]
+pub fn gates() -> String {
+    gates_native().to_string()
+}
+
+fn gates_native() -> serde_json::Value {
+    version::GATES.iter().map(|(name, min)| serde_json::json!({ "name": name, "version": min })).collect()
 }
 
 /// Whether `version` satisfies the named gate of protocol.md §4.2.

@@ -60,6 +60,11 @@ export function encode(kind: number, value: any, framed: boolean): Uint8Array;
 export function encode_json(kind: number, json: string): Uint8Array;
 
 /**
+ * The 31 gates of protocol.md §4.2 as JSON `[{ name, version }]`.
+ */
+export function gates(): string;
+
+/**
  * The module's linear memory, for copying bytes in and reading tapes out without a call each.
  */
 export function linear_memory(): any;

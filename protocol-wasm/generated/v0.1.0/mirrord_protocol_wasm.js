@@ -178,6 +178,23 @@ export function encode_json(kind, json) {
 }
 
 /**
+ * The 31 gates of protocol.md §4.2 as JSON `[{ name, version }]`.
+ * @returns {string}
+ */
+export function gates() {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.gates();
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+
+/**
  * The module's linear memory, for copying bytes in and reading tapes out without a call each.
  * @returns {any}
  */

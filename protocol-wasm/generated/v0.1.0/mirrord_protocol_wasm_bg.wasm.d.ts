@@ -6,6 +6,7 @@ export const decode_json: (a: number, b: number, c: number) => [number, number, 
 export const describe: () => [number, number];
 export const encode: (a: number, b: any, c: number) => [number, number, number, number];
 export const encode_json: (a: number, b: number, c: number) => [number, number, number, number];
+export const gates: () => [number, number];
 export const linear_memory: () => any;
 export const module_version: () => [number, number];
 export const protocol_version: () => [number, number];
