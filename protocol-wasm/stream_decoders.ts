@@ -14,7 +14,7 @@ import type {
   LayerToProxyMessage,
   LocalMessage,
   ProxyToLayerMessage,
-} from "./generated/v0.1.0/types.ts";
+} from "./_types.ts";
 
 /** Options of a decoder. */
 export interface DecoderOptions {

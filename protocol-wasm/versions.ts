@@ -6,7 +6,7 @@
  * @module
  */
 import { wasm } from "./_module.ts";
-import type { GateName } from "./generated/v0.1.0/types.ts";
+import type { GateName } from "./_types.ts";
 
 export { MODULE_VERSION, PROTOCOL_VERSION } from "./_module.ts";
 
