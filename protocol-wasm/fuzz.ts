@@ -7,17 +7,8 @@
  * @module
  */
 import { KIND, type KindName, wasm } from "./_module.ts";
-import {
-  ClientMessageDecoder,
-  DaemonMessageDecoder,
-  encodeClientMessage,
-  encodeDaemonMessage,
-  encodeLayerFrame,
-  encodeProxyFrame,
-  LayerFrameDecoder,
-  ProtocolDecodeError,
-  ProxyFrameDecoder,
-} from "./mod.ts";
+import { ProtocolDecodeError } from "./mod.ts";
+import { KIND_CODECS } from "./tests/kind_codecs.ts";
 import type { SchemaJson } from "./render_types.ts";
 import { Arbitrary, seededRandom } from "./tests/arbitrary.ts";
 import { deepStrictEqual } from "node:assert/strict";
@@ -33,20 +24,7 @@ export interface FuzzReport {
   slowestMs: number;
 }
 
-// deno-lint-ignore no-explicit-any
-type Encoder = (v: any) => Uint8Array;
-const ENCODE: Record<KindName, Encoder> = {
-  client: encodeClientMessage,
-  daemon: encodeDaemonMessage,
-  layer: encodeLayerFrame,
-  proxy: encodeProxyFrame,
-};
-const DECODER = {
-  client: () => new ClientMessageDecoder({ maxMessageBytes: 1 << 20 }),
-  daemon: () => new DaemonMessageDecoder({ maxMessageBytes: 1 << 20 }),
-  layer: () => new LayerFrameDecoder({ maxMessageBytes: 1 << 20 }),
-  proxy: () => new ProxyFrameDecoder({ maxMessageBytes: 1 << 20 }),
-};
+const LIMIT = { maxMessageBytes: 1 << 20 };
 const KINDS = Object.keys(KIND) as KindName[];
 
 /**
@@ -93,14 +71,14 @@ function mutateValue(value: unknown, random: () => number): unknown {
 }
 
 function tryDecode(kind: KindName, bytes: Uint8Array, report: FuzzReport): void {
-  const decoder = DECODER[kind]();
+  const decoder = KIND_CODECS[kind].decoder(LIMIT);
   try {
     decoder.push(bytes);
     for (let m = decoder.next(); m !== undefined; m = decoder.next()) {
       report.decoded++;
       // Canonical round trip: what decodes must re-encode to something decoding to the same.
-      const again = DECODER[kind]();
-      again.push(ENCODE[kind](m));
+      const again = KIND_CODECS[kind].decoder(LIMIT);
+      again.push(KIND_CODECS[kind].encode(m));
       deepStrictEqual(again.next(), m);
       again.free();
     }
@@ -147,7 +125,7 @@ export function fuzz(inputs: number, seed: number): FuzzReport {
   for (const kind of KINDS) {
     const ty = schema.kinds.find((k) => k.kind === kind)!.type;
     for (const target of arbitrary.targets(ty)) {
-      valid[kind].push(ENCODE[kind](arbitrary.value(ty, target)));
+      valid[kind].push(KIND_CODECS[kind].encode(arbitrary.value(ty, target)));
     }
   }
   for (let i = 0; i < inputs; i++) {
@@ -168,7 +146,7 @@ export function fuzz(inputs: number, seed: number): FuzzReport {
       const ty = schema.kinds.find((k) => k.kind === kind)!.type;
       const value = mutateValue(arbitrary.value(ty), random);
       try {
-        tryDecode(kind, ENCODE[kind](value), report);
+        tryDecode(kind, KIND_CODECS[kind].encode(value), report);
       } catch (e) {
         if (e instanceof TypeError && e.message.startsWith("Cannot encode")) {
           report.encodeRejected++;

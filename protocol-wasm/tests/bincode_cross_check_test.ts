@@ -6,15 +6,11 @@
  */
 import { equal, match } from "node:assert/strict";
 import { wasm } from "../_module.ts";
-import {
-  encodeClientMessage,
-  encodeDaemonMessage,
-  encodeLayerFrame,
-  encodeProxyFrame,
-} from "../mod.ts";
 import type { SchemaJson } from "../render_types.ts";
 import { Arbitrary, seededRandom } from "./arbitrary.ts";
 import { mutate } from "../fuzz.ts";
+import { KIND_CODECS } from "./kind_codecs.ts";
+import type { KindName } from "../_module.ts";
 
 const HOME = Deno.env.get("HOME") ?? "/root";
 const CARGO = [`${Deno.env.get("CARGO_HOME") ?? `${HOME}/.cargo`}/bin/cargo`, "/usr/bin/cargo"];
@@ -27,14 +23,6 @@ const cargo = CARGO.find((path) => {
 });
 if (!cargo) console.log("!!! no cargo: the bincode 2.0.1 cross-check is NOT run !!!");
 
-// deno-lint-ignore no-explicit-any
-const ENCODE: Record<string, (v: any) => Uint8Array> = {
-  client: encodeClientMessage,
-  daemon: encodeDaemonMessage,
-  layer: (v) => encodeLayerFrame(v).subarray(4),
-  proxy: (v) => encodeProxyFrame(v).subarray(4),
-};
-
 function corpus(): string {
   const schema: SchemaJson = JSON.parse(wasm.describe());
   const random = seededRandom(Number(Deno.env.get("CROSS_CHECK_SEED") ?? 424242));
@@ -44,7 +32,8 @@ function corpus(): string {
   for (const { kind, type } of schema.kinds) {
     for (const target of arbitrary.targets(type)) {
       for (let sample = 0; sample < 3; sample++) {
-        const bytes = ENCODE[kind](arbitrary.value(type, target));
+        const codec = KIND_CODECS[kind as KindName];
+        const bytes = codec.body(codec.encode(arbitrary.value(type, target)));
         lines.push(`${kind} ${hex(bytes)}`);
         for (let m = 0; m < 12; m++) lines.push(`${kind} ${hex(mutate(bytes, random))}`);
         lines.push(`${kind} ${hex(bytes.subarray(0, Math.floor(random() * bytes.length)))}`);

@@ -5,34 +5,13 @@
  * bytes.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import {
-  ClientMessageDecoder,
-  DaemonMessageDecoder,
-  encodeClientMessage,
-  encodeDaemonMessage,
-  encodeLayerFrame,
-  encodeProxyFrame,
-  LayerFrameDecoder,
-  ProxyFrameDecoder,
-} from "../mod.ts";
 import { KIND, type KindName, wasm } from "../_module.ts";
 import type { SchemaJson } from "../render_types.ts";
 import { Arbitrary, seededRandom } from "./arbitrary.ts";
+import { KIND_CODECS } from "./kind_codecs.ts";
 
 const schema: SchemaJson = JSON.parse(wasm.describe());
 const SAMPLES_PER_VARIANT = 8;
-
-type Codec = {
-  // deno-lint-ignore no-explicit-any
-  encode: (v: any) => Uint8Array;
-  decoder: () => { push(b: Uint8Array): void; next(): unknown };
-};
-const CODECS: Record<KindName, Codec> = {
-  client: { encode: encodeClientMessage, decoder: () => new ClientMessageDecoder() },
-  daemon: { encode: encodeDaemonMessage, decoder: () => new DaemonMessageDecoder() },
-  layer: { encode: encodeLayerFrame, decoder: () => new LayerFrameDecoder() },
-  proxy: { encode: encodeProxyFrame, decoder: () => new ProxyFrameDecoder() },
-};
 
 for (const { kind, type } of schema.kinds) {
   const name = kind as KindName;
@@ -46,12 +25,12 @@ for (const { kind, type } of schema.kinds) {
           const seed = (sample * 7919 + target.variant.length * 104729) >>> 0;
           const value = new Arbitrary(schema, seededRandom(seed)).value(type, target);
           const where = `${enumName}::${target.variant}, seed ${seed}`;
-          const bytes = CODECS[name].encode(value);
-          const decoder = CODECS[name].decoder();
+          const bytes = KIND_CODECS[name].encode(value);
+          const decoder = KIND_CODECS[name].decoder();
           decoder.push(bytes);
           assertEquals(decoder.next(), value, `facade round trip of ${where}`);
           assertEquals(decoder.next(), undefined);
-          const body = name === "layer" || name === "proxy" ? bytes.subarray(4) : bytes;
+          const body = KIND_CODECS[name].body(bytes);
           const json = wasm.decode_json(KIND[name], body);
           assertEquals(
             [...wasm.encode_json(KIND[name], json)],

@@ -1,25 +1,14 @@
 /**
- * `deno run -A tests/bench/protocol_figures.ts`: prints the protocol codec's headline figures —
- * small messages per second and 64 KiB payload throughput in GB/s — for the WASM facade and the
- * pure-TS baseline (same messages as protocol_codec_bench.ts).
+ * `deno run -A tests/bench/protocol_figures.ts [rounds]`: prints the protocol codec's headline
+ * figures — small messages per second and 64 KiB payload throughput in GB/s — for the WASM facade
+ * and the pure-TS baseline, best of `rounds` (default 3) one-second runs, since other processes
+ * on a shared machine make single runs noisy.
  *
  * @module
  */
-import {
-  ClientMessageDecoder,
-  DaemonMessageDecoder,
-  encodeClientMessage,
-  encodeDaemonMessage,
-} from "../../protocol-wasm/mod.ts";
-import {
-  decodeFileRead,
-  decodeTcpData,
-  encodeFileRead,
-  encodeTcpData,
-} from "./protocol_baseline_codec.ts";
-import { BENCH_MESSAGES } from "./protocol_bench_messages.ts";
+import { BENCH_CASES } from "./protocol_bench_cases.ts";
 
-/** Runs `fn` repeatedly for about `ms` milliseconds (after a warm-up) and returns runs/s. */
+/** Runs `fn` for about `ms` milliseconds (after a warm-up) and returns runs per second. */
 function rate(fn: () => void, ms = 1000): number {
   for (let i = 0; i < 20_000; i++) fn();
   let runs = 0;
@@ -33,66 +22,17 @@ function rate(fn: () => void, ms = 1000): number {
   return runs / ((now - start) / 1000);
 }
 
-const { small, fileRead, large } = BENCH_MESSAGES;
-const smallBytes = encodeDaemonMessage(small);
-const readBytes = encodeClientMessage(fileRead);
-const largeBytes = encodeDaemonMessage(large);
-const daemon = new DaemonMessageDecoder();
-const client = new ClientMessageDecoder();
-const payload = large.Tcp.Data.bytes.length;
+const rounds = Number(Deno.args[0] ?? 3);
+const best = (fn: () => void) => Math.max(...Array.from({ length: rounds }, () => rate(fn)));
+const show = (perSecond: number, payload: number) =>
+  payload
+    ? `${(perSecond * payload / 1e9).toFixed(2)} GB/s`
+    : `${Math.round(perSecond).toLocaleString("en")} msgs/s`;
 
-const rows: [string, number, number, string][] = [
-  [
-    "decode Tcp(Data 16 B)",
-    rate(() => {
-      daemon.push(smallBytes);
-      daemon.next();
-    }),
-    rate(() => decodeTcpData(smallBytes)),
-    "msgs/s",
-  ],
-  [
-    "decode FileRequest(Read)",
-    rate(() => {
-      client.push(readBytes);
-      client.next();
-    }),
-    rate(() => decodeFileRead(readBytes)),
-    "msgs/s",
-  ],
-  [
-    "encode Tcp(Data 16 B)",
-    rate(() => encodeDaemonMessage(small)),
-    rate(() => encodeTcpData(small)),
-    "msgs/s",
-  ],
-  [
-    "encode FileRequest(Read)",
-    rate(() => encodeClientMessage(fileRead)),
-    rate(() => encodeFileRead(fileRead)),
-    "msgs/s",
-  ],
-  [
-    "decode Tcp(Data 64 KiB)",
-    rate(() => {
-      daemon.push(largeBytes);
-      daemon.next();
-    }) * payload / 1e9,
-    rate(() => decodeTcpData(largeBytes)) * payload / 1e9,
-    "GB/s",
-  ],
-  [
-    "encode Tcp(Data 64 KiB)",
-    rate(() => encodeDaemonMessage(large)) * payload / 1e9,
-    rate(() => encodeTcpData(large)) * payload / 1e9,
-    "GB/s",
-  ],
-];
-
-const fmt = (v: number, unit: string) =>
-  unit === "GB/s" ? `${v.toFixed(2)} GB/s` : `${Math.round(v).toLocaleString("en")} msgs/s`;
-console.log("| operation | WASM facade | pure-TS baseline |");
+console.log(`| operation | WASM facade | pure-TS baseline |  (best of ${rounds})`);
 console.log("| --- | --- | --- |");
-for (const [name, wasmRate, tsRate, unit] of rows) {
-  console.log(`| ${name} | ${fmt(wasmRate, unit)} | ${fmt(tsRate, unit)} |`);
+for (const c of BENCH_CASES) {
+  console.log(
+    `| ${c.name} | ${show(best(c.wasm), c.payloadBytes)} | ${show(best(c.ts), c.payloadBytes)} |`,
+  );
 }
