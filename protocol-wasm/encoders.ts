@@ -12,7 +12,7 @@ import type {
   LayerToProxyMessage,
   LocalMessage,
   ProxyToLayerMessage,
-} from "./generated/v0.1.0/types.ts";
+} from "./_types.ts";
 
 /**
  * Encodes a client → agent message.

@@ -16,7 +16,7 @@
  *
  * @module
  */
-export type * from "./generated/v0.1.0/types.ts";
+export type * from "./_types.ts";
 export { MODULE_VERSION, PROTOCOL_VERSION } from "./_module.ts";
 export { ASSUMED_PEER_VERSION, GATES, settleVersion, supports } from "./versions.ts";
 export {

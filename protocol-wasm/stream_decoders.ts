@@ -7,13 +7,14 @@
  */
 import { KIND, type KindName, wasm } from "./_module.ts";
 import { type DecodeFailure, ProtocolDecodeError } from "./decode_error.ts";
+import { memoryBytes, readTape } from "./tape_reader.ts";
 import type {
   ClientMessage,
   DaemonMessage,
   LayerToProxyMessage,
   LocalMessage,
   ProxyToLayerMessage,
-} from "./generated/v0.1.0/types.ts";
+} from "./_types.ts";
 
 /** Options of a decoder. */
 export interface DecoderOptions {
@@ -41,7 +42,9 @@ class StreamDecoder<T> {
    * @param chunk bytes as read from the socket
    */
   push(chunk: Uint8Array): void {
-    this.#inner.push(chunk);
+    const at = this.#inner.reserve(chunk.length);
+    memoryBytes().set(chunk, at);
+    this.#inner.commit(chunk.length);
   }
 
   /**
@@ -51,12 +54,15 @@ class StreamDecoder<T> {
    * @throws {ProtocolDecodeError} on corrupt input (and on every call after it)
    */
   next(): T | undefined {
+    let words: number;
     try {
-      return this.#inner.next() as T | undefined;
+      words = this.#inner.next_tape();
     } catch (failure) {
       if (failure instanceof Error) throw failure;
       throw new ProtocolDecodeError(failure as DecodeFailure);
     }
+    if (words === 0) return undefined;
+    return readTape(this.#inner.tape_ptr(), words, this.#inner.arena_ptr()) as T;
   }
 
   /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { wasm } from "./_module.ts";
-import type { GateName } from "./generated/v0.1.0/types.ts";
+import type { GateName } from "./_types.ts";
 
 export { MODULE_VERSION, PROTOCOL_VERSION } from "./_module.ts";
 
@@ -16,7 +16,7 @@ export const ASSUMED_PEER_VERSION = "1.2.2";
 /** Every gate of protocol.md §4.2 with its minimum version. */
 export const GATES: Readonly<Record<GateName, string>> = Object.freeze(
   Object.fromEntries(
-    (JSON.parse(wasm.describe()).gates as { name: GateName; version: string }[])
+    (JSON.parse(wasm.gates()) as { name: GateName; version: string }[])
       .map((g) => [g.name, g.version]),
   ) as Record<GateName, string>,
 );

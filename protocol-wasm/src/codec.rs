@@ -113,7 +113,8 @@ impl<'a> Reader<'a> {
 
     /// Takes `n` bytes without copying; a shortfall is `NeedMore`, never an allocation.
     pub fn take(&mut self, n: u64) -> Result<&'a [u8], DecodeError> {
-        let end = self.pos as u64 + n;
+        // Saturating: a hostile length near 2^64 must not wrap around.
+        let end = (self.pos as u64).saturating_add(n);
         if end > self.buf.len() as u64 {
             return Err(DecodeError::NeedMore { needed: end });
         }
@@ -135,14 +136,6 @@ impl<'a> Reader<'a> {
         self.depth -= 1;
     }
 
-    /// Checks that `count` elements of at least one byte each can still be present.
-    pub fn expect_elements(&self, count: u64) -> Result<(), DecodeError> {
-        let end = self.pos as u64 + count;
-        if end > self.buf.len() as u64 {
-            return Err(DecodeError::NeedMore { needed: end });
-        }
-        Ok(())
-    }
 }
 
 /// Encodes a value of the protocol in bincode 2 `standard()` form.
@@ -426,11 +419,10 @@ impl<T: Encode> Encode for Vec<T> {
 impl<T: Decode> Decode for Vec<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let count = read_len(r)?;
-        // Every element type of the protocol takes at least one byte, so the count is bounded
-        // by the buffered input before any allocation.
-        r.expect_elements(count)?;
         r.enter()?;
-        let mut items = Vec::with_capacity(count as usize);
+        // Every element type of the protocol takes at least one byte: capacity beyond the
+        // buffered input would never be used, so a hostile count allocates nothing extra.
+        let mut items = Vec::with_capacity(count.min(r.remaining() as u64) as usize);
         for _ in 0..count {
             items.push(T::decode(r)?);
         }

@@ -3,6 +3,8 @@
 //! 3.250.0). Loaded only through `protocol-wasm/mod.ts`.
 
 pub mod codec;
+#[cfg(test)]
+mod cross_check;
 pub mod describe;
 pub mod leaves;
 pub mod message_kind;
@@ -11,6 +13,7 @@ pub mod types;
 pub mod value;
 mod value_js;
 pub mod value_json;
+pub mod value_tape;
 pub mod version;
 
 use message_kind::{with_kind, MessageKind};
@@ -115,20 +118,53 @@ pub fn describe_native() -> serde_json::Value {
     for kind in MessageKind::ALL {
         with_kind!(kind, M => { <M as describe::Describe>::register(&mut reg); });
     }
-    let gates: Vec<serde_json::Value> = version::GATES
-        .iter()
-        .map(|(name, min)| serde_json::json!({ "name": name, "version": min }))
-        .collect();
     serde_json::json!({
         "module_version": env!("CARGO_PKG_VERSION"),
         "protocol_version": version::PROTOCOL_VERSION,
         "assumed_peer_version": version::ASSUMED_PEER_VERSION,
-        "gates": gates,
+        "gates": gates_native(),
         "kinds": MessageKind::ALL.iter().map(|k| serde_json::json!({
             "kind": k.cli_name(), "type": describe::ty_json(&with_kind!(*k, M => <M as describe::Describe>::ty())),
         })).collect::<Vec<_>>(),
         "types": reg.decls().iter().map(describe::decl_json).collect::<Vec<_>>(),
     })
+}
+
+/// The module's linear memory, for copying bytes in and reading tapes out without a call each.
+#[wasm_bindgen]
+pub fn linear_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Keys of tape shape `id`, joined by `,` (field names are identifiers).
+#[wasm_bindgen]
+pub fn tape_shape_keys(id: u32) -> String {
+    value_tape::shape_keys(id).join(",")
+}
+
+/// Variant names of tape enum `id`, joined by `,`.
+#[wasm_bindgen]
+pub fn tape_variant_names(id: u32) -> String {
+    value_tape::variant_names(id).join(",")
+}
+
+/// The tape opcodes as JSON `{ NAME: number }`.
+#[wasm_bindgen]
+pub fn tape_opcodes() -> String {
+    serde_json::Value::Object(
+        value_tape::OPCODES.iter().map(|(n, v)| (n.to_string(), serde_json::json!(v))).collect(),
+    )
+    .to_string()
+}
+
+/// The 31 gates of protocol.md §4.2 as JSON `[{ name, version }]`.
+#[wasm_bindgen]
+pub fn gates() -> String {
+    gates_native().to_string()
+}
+
+fn gates_native() -> serde_json::Value {
+    version::GATES.iter().map(|(name, min)| serde_json::json!({ "name": name, "version": min })).collect()
 }
 
 /// Whether `version` satisfies the named gate of protocol.md §4.2.

@@ -8,7 +8,8 @@
 use crate::codec::{Decode, DecodeError, Invalid, Reader};
 use crate::message_kind::{with_kind, MessageKind};
 use crate::value::ToValue;
-use crate::value_js::JsOut;
+use crate::value_tape::TapeOut;
+use std::any::Any;
 use wasm_bindgen::prelude::*;
 
 /// Framing of a stream.
@@ -40,6 +41,10 @@ pub struct StreamDecoder {
     base: u64,
     /// once corrupt, always corrupt: the stream cannot be resynchronised
     failure: Option<JsValue>,
+    /// the last message as a tape program for `tape_reader.ts`
+    tape: TapeOut,
+    /// the last decoded message: the tape points at its byte buffers
+    keep: Option<Box<dyn Any>>,
 }
 
 fn failure_value(kind: MessageKind, inv: &Invalid, stream_offset: u64) -> JsValue {
@@ -81,14 +86,37 @@ impl StreamDecoder {
             max_message: max_message_bytes as u64,
             base: 0,
             failure: None,
+            tape: TapeOut::default(),
+            keep: None,
         })
     }
 
-    /// Appends received bytes.
-    pub fn push(&mut self, chunk: &[u8]) {
-        if self.failure.is_none() {
-            self.buf.extend_from_slice(chunk);
+    /// Makes room for `n` received bytes and returns where (in WASM memory) to copy them; the
+    /// caller copies once, straight into the buffer, then calls `commit(n)`.
+    pub fn reserve(&mut self, n: u32) -> u32 {
+        self.buf.reserve(n as usize);
+        self.buf.as_ptr() as u32 + self.buf.len() as u32
+    }
+
+    /// Accepts `n` bytes written at the address `reserve(n)` returned.
+    pub fn commit(&mut self, n: u32) {
+        let len = self.buf.len() + n as usize;
+        assert!(len <= self.buf.capacity(), "commit beyond the reserved room");
+        // SAFETY: the caller wrote `n` bytes into the spare capacity reserved above.
+        unsafe { self.buf.set_len(len) };
+        if self.failure.is_some() {
+            self.buf.clear();
         }
+    }
+
+    /// Address of the last message's tape (32-bit words).
+    pub fn tape_ptr(&self) -> u32 {
+        self.tape.words.as_ptr() as u32
+    }
+
+    /// Address of the last message's string arena.
+    pub fn arena_ptr(&self) -> u32 {
+        self.tape.arena.as_ptr() as u32
     }
 
     /// Bytes received and not yet returned as messages.
@@ -96,20 +124,22 @@ impl StreamDecoder {
         self.buf.len() - self.start
     }
 
-    /// The next whole message, `undefined` when more bytes are needed; throws a failure record
-    /// (`messageType`, `typeName`, `field`, `offset`, `streamOffset`, `reason`, `detail`) on
-    /// corrupt input, and again on every later call.
-    pub fn next(&mut self) -> Result<JsValue, JsValue> {
+    /// Decodes the next whole message into the tape and returns its length in words; 0 when
+    /// more bytes are needed. Throws a failure record (`messageType`, `typeName`, `field`,
+    /// `offset`, `streamOffset`, `reason`, `detail`) on corrupt input, and again on every later
+    /// call.
+    pub fn next_tape(&mut self) -> Result<u32, JsValue> {
+        self.keep = None;
         if let Some(f) = &self.failure {
             return Err(f.clone());
         }
         if (self.buffered() as u64) < self.needed {
-            return Ok(JsValue::UNDEFINED);
+            return Ok(0);
         }
         let message_offset = self.base + self.start as u64;
         match self.decode_one() {
-            Ok(Some(value)) => Ok(value),
-            Ok(None) => Ok(JsValue::UNDEFINED),
+            Ok(true) => Ok(self.tape.words.len() as u32),
+            Ok(false) => Ok(0),
             Err(inv) => {
                 let f = failure_value(self.kind, &inv, message_offset);
                 self.failure = Some(f.clone());
@@ -122,14 +152,14 @@ impl StreamDecoder {
 }
 
 impl StreamDecoder {
-    fn decode_one(&mut self) -> Result<Option<JsValue>, Invalid> {
+    fn decode_one(&mut self) -> Result<bool, Invalid> {
         let avail = &self.buf[self.start..];
         let (body, frame_len) = match self.framing {
             Framing::None => (avail, None),
             Framing::Strict | Framing::Lenient => {
                 if avail.len() < FRAME_HEADER {
                     self.needed = FRAME_HEADER as u64;
-                    return Ok(None);
+                    return Ok(false);
                 }
                 let len = u32::from_be_bytes(avail[..FRAME_HEADER].try_into().unwrap()) as u64;
                 if len > self.max_message {
@@ -139,19 +169,24 @@ impl StreamDecoder {
                 let total = FRAME_HEADER as u64 + len;
                 if (avail.len() as u64) < total {
                     self.needed = total;
-                    return Ok(None);
+                    return Ok(false);
                 }
                 (&avail[FRAME_HEADER..total as usize], Some(total as usize))
             }
         };
         let mut r = Reader::new(body);
         let kind = self.kind;
+        let tape = &mut self.tape;
+        tape.clear();
         let decoded = with_kind!(kind, M => {
-            <M as Decode>::decode(&mut r).map(|m| m.to_value(&mut JsOut))
+            <M as Decode>::decode(&mut r).map(|m| {
+                m.to_value(tape);
+                Box::new(m) as Box<dyn Any>
+            })
         });
         let header = if frame_len.is_some() { FRAME_HEADER } else { 0 };
-        let value = match decoded {
-            Ok(v) => v,
+        let message = match decoded {
+            Ok(m) => m,
             Err(DecodeError::NeedMore { needed }) => {
                 if frame_len.is_some() {
                     let reason = format!("the frame of {} bytes ends inside the message", body.len());
@@ -165,7 +200,7 @@ impl StreamDecoder {
                     return Err(limit_failure(kind.type_name(), 0, reason));
                 }
                 self.needed = needed;
-                return Ok(None);
+                return Ok(false);
             }
             Err(DecodeError::Invalid(mut inv)) => {
                 inv.offset += header;
@@ -184,8 +219,9 @@ impl StreamDecoder {
         };
         self.start += consumed;
         self.needed = 1;
+        self.keep = Some(message);
         self.compact();
-        Ok(Some(value))
+        Ok(true)
     }
 
     fn compact(&mut self) {

@@ -10,11 +10,12 @@ pub struct Shape {
     pub name: &'static str,
     pub keys: &'static [&'static str],
     pub slot: AtomicU32,
+    pub tape_id: AtomicU32,
 }
 
 impl Shape {
     pub const fn new(name: &'static str, keys: &'static [&'static str]) -> Shape {
-        Shape { name, keys, slot: AtomicU32::new(0) }
+        Shape { name, keys, slot: AtomicU32::new(0), tape_id: AtomicU32::new(0) }
     }
 }
 
@@ -23,11 +24,12 @@ pub struct Variants {
     pub name: &'static str,
     pub names: &'static [&'static str],
     pub slot: AtomicU32,
+    pub tape_id: AtomicU32,
 }
 
 impl Variants {
     pub const fn new(name: &'static str, names: &'static [&'static str]) -> Variants {
-        Variants { name, names, slot: AtomicU32::new(0) }
+        Variants { name, names, slot: AtomicU32::new(0), tape_id: AtomicU32::new(0) }
     }
 }
 

@@ -1,19 +1,13 @@
-//! JS backend of the value mapping: the facade's in-memory form. Byte buffers are `Uint8Array`
+//! JS backend of the value mapping for encoding: reads the facade's in-memory form. Byte buffers are `Uint8Array`
 //! (copied once out of WASM memory), every 64/128-bit integer is a `bigint`, maps are plain
 //! objects. Field and variant names are turned into JS strings once and cached.
 
-use crate::value::{slot_get, slot_set, ConvertError, Shape, ValueIn, ValueOut, Variants};
+use crate::value::{slot_get, slot_set, ConvertError, Shape, ValueIn, Variants};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(inline_js = r#"
-export function obj_new() { return {}; }
-export function obj_set(o, k, v) { o[k] = v; }
-export function map_set(o, k, v) {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-}
-export function tagged(k, v) { return { [k]: v }; }
 export function arr_new() { return []; }
 export function arr_push(a, v) { a.push(v); }
 export function get(o, k) { return o[k]; }
@@ -47,10 +41,6 @@ export function describe_value(v) {
 }
 "#)]
 extern "C" {
-    fn obj_new() -> JsValue;
-    fn obj_set(o: &JsValue, k: &JsValue, v: JsValue);
-    fn map_set(o: &JsValue, k: &str, v: JsValue);
-    fn tagged(k: &JsValue, v: JsValue) -> JsValue;
     fn arr_new() -> JsValue;
     fn arr_push(a: &JsValue, v: JsValue);
     fn get(o: &JsValue, k: &JsValue) -> JsValue;
@@ -114,74 +104,6 @@ fn variant_name(variants: &'static Variants, index: usize) -> JsValue {
 fn variant_array(variants: &'static Variants) -> JsValue {
     let slot = variant_names(variants);
     INTERNED.with(|cell| cell.borrow().names[slot].1.clone())
-}
-
-/// Builds facade values.
-pub struct JsOut;
-
-impl ValueOut for JsOut {
-    type V = JsValue;
-    type Rec = JsValue;
-    type Arr = JsValue;
-    type Map = JsValue;
-
-    fn null(&mut self) -> JsValue {
-        JsValue::NULL
-    }
-    fn boolean(&mut self, b: bool) -> JsValue {
-        JsValue::from_bool(b)
-    }
-    fn small(&mut self, n: f64) -> JsValue {
-        JsValue::from_f64(n)
-    }
-    fn u64(&mut self, n: u64) -> JsValue {
-        JsValue::from(n)
-    }
-    fn i64(&mut self, n: i64) -> JsValue {
-        JsValue::from(n)
-    }
-    fn u128(&mut self, n: u128) -> JsValue {
-        JsValue::from(n)
-    }
-    fn string(&mut self, s: &str) -> JsValue {
-        JsValue::from_str(s)
-    }
-    fn bytes(&mut self, b: &[u8]) -> JsValue {
-        js_sys::Uint8Array::from(b).into()
-    }
-    fn record(&mut self, _shape: &'static Shape) -> JsValue {
-        obj_new()
-    }
-    fn field(&mut self, rec: &mut JsValue, shape: &'static Shape, index: usize, v: JsValue) {
-        obj_set(rec, &shape_key(shape, index), v);
-    }
-    fn finish_record(&mut self, rec: JsValue) -> JsValue {
-        rec
-    }
-    fn array(&mut self, _len: usize) -> JsValue {
-        arr_new()
-    }
-    fn push(&mut self, arr: &mut JsValue, v: JsValue) {
-        arr_push(arr, v);
-    }
-    fn finish_array(&mut self, arr: JsValue) -> JsValue {
-        arr
-    }
-    fn map(&mut self) -> JsValue {
-        obj_new()
-    }
-    fn entry(&mut self, map: &mut JsValue, key: &str, v: JsValue) {
-        map_set(map, key, v);
-    }
-    fn finish_map(&mut self, map: JsValue) -> JsValue {
-        map
-    }
-    fn unit_variant(&mut self, variants: &'static Variants, index: usize) -> JsValue {
-        variant_name(variants, index)
-    }
-    fn tagged(&mut self, variants: &'static Variants, index: usize, v: JsValue) -> JsValue {
-        tagged(&variant_name(variants, index), v)
-    }
 }
 
 /// Reads facade values.

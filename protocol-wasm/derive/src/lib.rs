@@ -354,7 +354,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 let tag = crate::codec::read_u32(r).map_err(|e| e.within(#name_lit, "variant index"))?;
                 match tag {
                     #(#dec_arms)*
-                    _ => Err(r.invalid_at(start, #name_lit, None, format!(
+                    _ => Err(r.invalid_at(start, #name_lit, Some(#name_lit), format!(
                         "unknown variant index {} ({} has {} variants)", tag, #name_lit, #count_u32))),
                 }
             });

@@ -5,23 +5,37 @@ export class StreamDecoder {
     free(): void;
     [Symbol.dispose](): void;
     /**
+     * Address of the last message's string arena.
+     */
+    arena_ptr(): number;
+    /**
      * Bytes received and not yet returned as messages.
      */
     buffered(): number;
+    /**
+     * Accepts `n` bytes written at the address `reserve(n)` returned.
+     */
+    commit(n: number): void;
     /**
      * `kind`: 0 client, 1 daemon, 2 layer, 3 proxy. `framing`: 0 none, 1 strict, 2 lenient.
      */
     constructor(kind: number, framing: number, max_message_bytes: number);
     /**
-     * The next whole message, `undefined` when more bytes are needed; throws a failure record
-     * (`messageType`, `typeName`, `field`, `offset`, `streamOffset`, `reason`, `detail`) on
-     * corrupt input, and again on every later call.
+     * Decodes the next whole message into the tape and returns its length in words; 0 when
+     * more bytes are needed. Throws a failure record (`messageType`, `typeName`, `field`,
+     * `offset`, `streamOffset`, `reason`, `detail`) on corrupt input, and again on every later
+     * call.
      */
-    next(): any;
+    next_tape(): number;
     /**
-     * Appends received bytes.
+     * Makes room for `n` received bytes and returns where (in WASM memory) to copy them; the
+     * caller copies once, straight into the buffer, then calls `commit(n)`.
      */
-    push(chunk: Uint8Array | number[]): void;
+    reserve(n: number): number;
+    /**
+     * Address of the last message's tape (32-bit words).
+     */
+    tape_ptr(): number;
 }
 
 /**
@@ -46,6 +60,16 @@ export function encode(kind: number, value: any, framed: boolean): Uint8Array;
 export function encode_json(kind: number, json: string): Uint8Array;
 
 /**
+ * The 31 gates of protocol.md §4.2 as JSON `[{ name, version }]`.
+ */
+export function gates(): string;
+
+/**
+ * The module's linear memory, for copying bytes in and reading tapes out without a call each.
+ */
+export function linear_memory(): any;
+
+/**
  * This module's own version (the crate version); the output folder is named after it.
  */
 export function module_version(): string;
@@ -64,3 +88,18 @@ export function settle_version(ours: string, theirs: string): string;
  * Whether `version` satisfies the named gate of protocol.md §4.2.
  */
 export function supports(gate: string, version: string): boolean;
+
+/**
+ * The tape opcodes as JSON `{ NAME: number }`.
+ */
+export function tape_opcodes(): string;
+
+/**
+ * Keys of tape shape `id`, joined by `,` (field names are identifiers).
+ */
+export function tape_shape_keys(id: number): string;
+
+/**
+ * Variant names of tape enum `id`, joined by `,`.
+ */
+export function tape_variant_names(id: number): string;

@@ -1,5 +1,5 @@
 /* @ts-self-types="./mirrord_protocol_wasm.d.ts" */
-import { arr_get, describe_value, map_set } from './snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js';
+import { arr_get, describe_value } from './snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js';
 import * as import1 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
 import * as import2 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
 import * as import3 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
@@ -9,9 +9,6 @@ import * as import6 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inli
 import * as import7 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
 import * as import8 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
 import * as import9 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
-import * as import10 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
-import * as import11 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
-import * as import12 from "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js"
 
 
 export class StreamDecoder {
@@ -26,12 +23,27 @@ export class StreamDecoder {
         wasm.__wbg_streamdecoder_free(ptr, 0);
     }
     /**
+     * Address of the last message's string arena.
+     * @returns {number}
+     */
+    arena_ptr() {
+        const ret = wasm.streamdecoder_arena_ptr(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+    /**
      * Bytes received and not yet returned as messages.
      * @returns {number}
      */
     buffered() {
         const ret = wasm.streamdecoder_buffered(this.__wbg_ptr);
         return ret >>> 0;
+    }
+    /**
+     * Accepts `n` bytes written at the address `reserve(n)` returned.
+     * @param {number} n
+     */
+    commit(n) {
+        wasm.streamdecoder_commit(this.__wbg_ptr, n);
     }
     /**
      * `kind`: 0 client, 1 daemon, 2 layer, 3 proxy. `framing`: 0 none, 1 strict, 2 lenient.
@@ -49,26 +61,36 @@ export class StreamDecoder {
         return this;
     }
     /**
-     * The next whole message, `undefined` when more bytes are needed; throws a failure record
-     * (`messageType`, `typeName`, `field`, `offset`, `streamOffset`, `reason`, `detail`) on
-     * corrupt input, and again on every later call.
-     * @returns {any}
+     * Decodes the next whole message into the tape and returns its length in words; 0 when
+     * more bytes are needed. Throws a failure record (`messageType`, `typeName`, `field`,
+     * `offset`, `streamOffset`, `reason`, `detail`) on corrupt input, and again on every later
+     * call.
+     * @returns {number}
      */
-    next() {
-        const ret = wasm.streamdecoder_next(this.__wbg_ptr);
+    next_tape() {
+        const ret = wasm.streamdecoder_next_tape(this.__wbg_ptr);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
-        return takeFromExternrefTable0(ret[0]);
+        return ret[0] >>> 0;
     }
     /**
-     * Appends received bytes.
-     * @param {Uint8Array | number[]} chunk
+     * Makes room for `n` received bytes and returns where (in WASM memory) to copy them; the
+     * caller copies once, straight into the buffer, then calls `commit(n)`.
+     * @param {number} n
+     * @returns {number}
      */
-    push(chunk) {
-        const ptr0 = passArray8ToWasm0(chunk, wasm.__wbindgen_malloc);
-        const len0 = WASM_VECTOR_LEN;
-        wasm.streamdecoder_push(this.__wbg_ptr, ptr0, len0);
+    reserve(n) {
+        const ret = wasm.streamdecoder_reserve(this.__wbg_ptr, n);
+        return ret >>> 0;
+    }
+    /**
+     * Address of the last message's tape (32-bit words).
+     * @returns {number}
+     */
+    tape_ptr() {
+        const ret = wasm.streamdecoder_tape_ptr(this.__wbg_ptr);
+        return ret >>> 0;
     }
 }
 if (Symbol.dispose) StreamDecoder.prototype[Symbol.dispose] = StreamDecoder.prototype.free;
@@ -153,6 +175,32 @@ export function encode_json(kind, json) {
     var v3 = getArrayU8FromWasm0(ret[0], ret[1]).slice();
     wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
     return v3;
+}
+
+/**
+ * The 31 gates of protocol.md §4.2 as JSON `[{ name, version }]`.
+ * @returns {string}
+ */
+export function gates() {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.gates();
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+
+/**
+ * The module's linear memory, for copying bytes in and reading tapes out without a call each.
+ * @returns {any}
+ */
+export function linear_memory() {
+    const ret = wasm.linear_memory();
+    return ret;
 }
 
 /**
@@ -249,6 +297,59 @@ export function supports(gate, version) {
     }
     return ret[0] !== 0;
 }
+
+/**
+ * The tape opcodes as JSON `{ NAME: number }`.
+ * @returns {string}
+ */
+export function tape_opcodes() {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.tape_opcodes();
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+
+/**
+ * Keys of tape shape `id`, joined by `,` (field names are identifiers).
+ * @param {number} id
+ * @returns {string}
+ */
+export function tape_shape_keys(id) {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.tape_shape_keys(id);
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+
+/**
+ * Variant names of tape enum `id`, joined by `,`.
+ * @param {number} id
+ * @returns {string}
+ */
+export function tape_variant_names(id) {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.tape_variant_names(id);
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
 function __wbg_get_imports() {
     const import0 = {
         __proto__: null,
@@ -279,6 +380,10 @@ function __wbg_get_imports() {
             const ret = arg0 === arg1;
             return ret;
         },
+        __wbg___wbindgen_memory_17a1178bc3328ea3: function() {
+            const ret = wasm.memory;
+            return ret;
+        },
         __wbg___wbindgen_number_get_934b640d0889af78: function(arg0, arg1) {
             const obj = arg1;
             const ret = typeof(obj) === 'number' ? obj : undefined;
@@ -300,11 +405,11 @@ function __wbg_get_imports() {
         __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
             throw new Error(getStringFromWasm0(arg0, arg1));
         },
-        __wbg_arr_get_fbde7dda3aa38621: function(arg0, arg1) {
+        __wbg_arr_get_6361170468f61db6: function(arg0, arg1) {
             const ret = arr_get(arg0, arg1 >>> 0);
             return ret;
         },
-        __wbg_describe_value_0fd9e66cde25a256: function(arg0, arg1) {
+        __wbg_describe_value_9711b11a570a7ee6: function(arg0, arg1) {
             const ret = describe_value(arg1);
             const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             const len1 = WASM_VECTOR_LEN;
@@ -325,19 +430,12 @@ function __wbg_get_imports() {
             const ret = arg0.length;
             return ret;
         },
-        __wbg_map_set_b5692b22eee35061: function(arg0, arg1, arg2, arg3) {
-            map_set(arg0, getStringFromWasm0(arg1, arg2), arg3);
-        },
         __wbg_new_4416a2fe2fac9c65: function(arg0, arg1) {
             const ret = new TypeError(getStringFromWasm0(arg0, arg1));
             return ret;
         },
         __wbg_new_cd4348290afae586: function() {
             const ret = new Object();
-            return ret;
-        },
-        __wbg_new_from_slice_b8daf545a41c6aa0: function(arg0, arg1) {
-            const ret = new Uint8Array(getArrayU8FromWasm0(arg0, arg1));
             return ret;
         },
         __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
@@ -362,12 +460,7 @@ function __wbg_get_imports() {
             const ret = getStringFromWasm0(arg0, arg1);
             return ret;
         },
-        __wbindgen_generic_0000000000000004: function(arg0, arg1) {
-            // Cast intrinsic for `U128 -> Externref`.
-            const ret = (BigInt.asUintN(64, arg0) | (BigInt.asUintN(64, arg1) << BigInt(64)));
-            return ret;
-        },
-        __wbindgen_generic_0000000000000005: function(arg0) {
+        __wbindgen_generic_0000000000000004: function(arg0) {
             // Cast intrinsic for `U64 -> Externref`.
             const ret = BigInt.asUintN(64, arg0);
             return ret;
@@ -393,9 +486,6 @@ function __wbg_get_imports() {
         "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js": import7,
         "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js": import8,
         "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js": import9,
-        "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js": import10,
-        "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js": import11,
-        "./snippets/mirrord_protocol_wasm-e5a022eb40620961/inline0.js": import12,
     };
 }
 

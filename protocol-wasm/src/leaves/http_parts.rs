@@ -22,8 +22,9 @@ macro_rules! string_leaf {
                 let start = r.position();
                 let text = read_str(r, $what)?;
                 let check: fn(&str) -> Option<String> = $check;
+                // Normalised like the peer's parsed value (e.g. a URI's `Display` form).
                 match check(text) {
-                    Some(_) => Ok($name(text.to_string())),
+                    Some(normal) => Ok($name(normal)),
                     None => Err(r.invalid_at(start, $what, None, format!("invalid {} {:?}", $what, text))),
                 }
             }
@@ -152,24 +153,38 @@ impl Encode for HeaderMap {
     }
 }
 
+/// Most names `http::HeaderMap::try_with_capacity` accepts (its table holds at most 2^15
+/// slots at 3/4 load); http-serde sizes the map from the declared count, so a larger count is
+/// a decode error at the peer.
+const MAX_HEADER_NAMES: u64 = 24576;
+
 impl Decode for HeaderMap {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let at = r.position();
         let count = read_len(r)?;
-        r.expect_elements(count.saturating_mul(2))?;
+        if count > MAX_HEADER_NAMES {
+            let reason = format!("header map declares {count} names, over the {MAX_HEADER_NAMES} the http crate accepts");
+            return Err(r.invalid_at(at, "http::HeaderMap", None, reason));
+        }
         let mut headers = HeaderMap::default();
         for _ in 0..count {
+            // Like http-serde: the name is read as a UTF-8 string, then all its values, and
+            // only then are the name and values checked against the `http` rules.
             let start = r.position();
-            let raw = read_bytes(r)?;
-            let name = valid_name(raw).ok_or_else(|| {
-                r.invalid_at(start, "http::HeaderName", None, format!("invalid header name {:?}", String::from_utf8_lossy(raw)))
-            })?;
+            let raw = read_str(r, "http::HeaderName")?.as_bytes();
             let n = read_len(r)?;
-            r.expect_elements(n)?;
+            let mut values = Vec::with_capacity(n.min(r.remaining() as u64) as usize);
             for _ in 0..n {
-                let at = r.position();
-                let value = read_bytes(r)?;
+                values.push((r.position(), read_bytes(r)?));
+            }
+            let name = valid_name(raw).ok_or_else(|| {
+                let reason = format!("invalid header name {:?}", String::from_utf8_lossy(raw));
+                r.invalid_at(start, "http::HeaderName", None, reason)
+            })?;
+            for (at, value) in values {
                 if !valid_value(value) {
-                    return Err(r.invalid_at(at, "http::HeaderValue", None, format!("invalid value of header {name:?}")));
+                    let reason = format!("invalid value of header {name:?}");
+                    return Err(r.invalid_at(at, "http::HeaderValue", None, reason));
                 }
                 headers.0.push((name.clone(), value.to_vec()));
             }

@@ -35,8 +35,7 @@ impl Encode for StringMap {
 impl Decode for StringMap {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let count = read_len(r)?;
-        r.expect_elements(count.saturating_mul(2))?;
-        let mut map = StringMap(Vec::with_capacity(count as usize));
+        let mut map = StringMap(Vec::with_capacity(count.min(r.remaining() as u64 / 2) as usize));
         for _ in 0..count {
             let k = String::decode(r)?;
             let v = String::decode(r)?;

@@ -5,12 +5,14 @@ use std::net::IpAddr;
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct GetAddrInfoRequest {
     pub node: String,
 }
 
 /// `flags` and `protocol` use Linux numbering.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct GetAddrInfoRequestV2 {
     pub node: String,
     pub service_port: u16,
@@ -21,6 +23,7 @@ pub struct GetAddrInfoRequestV2 {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum AddressFamily {
     Ipv4Only,
     Ipv6Only,
@@ -31,6 +34,7 @@ pub enum AddressFamily {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum SockType {
     Stream,
     Dgram,
@@ -40,24 +44,29 @@ pub enum SockType {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LookupRecord {
     pub name: String,
     pub ip: IpAddr,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct DnsLookup(pub Vec<LookupRecord>);
 
 /// Answers both DNS request forms, FIFO.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct GetAddrInfoResponse(pub RemoteResult<DnsLookup>);
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReverseDnsLookupRequest {
     pub ip_address: IpAddr,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReverseDnsLookupResponse {
     pub hostname: RemoteResult<String>,
 }

@@ -5,6 +5,7 @@ use wire_derive::Wire;
 
 /// Glob patterns: `env_vars_filter` is a deny-list, `env_vars_select` an allow-list (empty = all).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct GetEnvVarsRequest {
     pub env_vars_filter: StringSet,
     pub env_vars_select: StringSet,
@@ -12,4 +13,5 @@ pub struct GetEnvVarsRequest {
 
 /// The target's environment (unordered on the wire).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct RemoteEnvVars(pub StringMap);

@@ -7,6 +7,7 @@ use super::Port;
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ResponseError {
     /// Operation name.
     IdsExhausted(String),
@@ -29,6 +30,7 @@ pub enum ResponseError {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct RemoteIOError {
     /// errno
     pub raw_os_error: Option<i32>,
@@ -36,11 +38,13 @@ pub struct RemoteIOError {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct DnsLookupError {
     pub kind: ResolveErrorKindInternal,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum BlockedAction {
     Steal(StealType),
     /// Gate MIRROR_BLOCK_VERSION.
@@ -50,6 +54,7 @@ pub enum BlockedAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum RemoteError {
     NameserverNotFound,
     AddressParsing(String),
@@ -60,6 +65,7 @@ pub enum RemoteError {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ResolveErrorKindInternal {
     Message(String),
     NoConnections,
@@ -72,6 +78,7 @@ pub enum ResolveErrorKindInternal {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ErrorKindInternal {
     NotFound,
     PermissionDenied,

@@ -6,6 +6,7 @@ use crate::leaves::payload::Payload;
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum FileRequest {
     Open(OpenFileRequest),
     OpenRelative(OpenRelativeFileRequest),
@@ -57,6 +58,7 @@ pub enum FileRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OpenOptionsInternal {
     pub read: bool,
     pub write: bool,
@@ -67,12 +69,14 @@ pub struct OpenOptionsInternal {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OpenFileRequest {
     pub path: String,
     pub open_options: OpenOptionsInternal,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OpenRelativeFileRequest {
     pub relative_fd: u64,
     pub path: String,
@@ -80,12 +84,14 @@ pub struct OpenRelativeFileRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadFileRequest {
     pub remote_fd: u64,
     pub buffer_size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadLimitedFileRequest {
     pub remote_fd: u64,
     pub buffer_size: u64,
@@ -93,6 +99,7 @@ pub struct ReadLimitedFileRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum SeekFromInternal {
     Start(u64),
     End(i64),
@@ -100,18 +107,21 @@ pub enum SeekFromInternal {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct SeekFileRequest {
     pub fd: u64,
     pub seek_from: SeekFromInternal,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct WriteFileRequest {
     pub fd: u64,
     pub write_bytes: Payload,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct WriteLimitedFileRequest {
     pub remote_fd: u64,
     pub start_from: u64,
@@ -119,18 +129,21 @@ pub struct WriteLimitedFileRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct CloseFileRequest {
     pub fd: u64,
 }
 
 /// `mode` is a raw byte (trap 3).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct AccessFileRequest {
     pub pathname: String,
     pub mode: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct XstatRequest {
     pub path: Option<String>,
     pub fd: Option<u64>,
@@ -138,50 +151,59 @@ pub struct XstatRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct XstatFsRequest {
     pub fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FdOpenDirRequest {
     pub remote_fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadDirRequest {
     pub remote_fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct CloseDirRequest {
     pub remote_fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct GetDEnts64Request {
     pub remote_fd: u64,
     pub buffer_size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadLinkFileRequest {
     pub path: String,
 }
 
 /// `amount` is a `usize` (`uv64`).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadDirBatchRequest {
     pub remote_fd: u64,
     pub amount: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct MakeDirRequest {
     pub pathname: String,
     pub mode: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct MakeDirAtRequest {
     pub dirfd: u64,
     pub pathname: String,
@@ -189,16 +211,19 @@ pub struct MakeDirAtRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct RemoveDirRequest {
     pub pathname: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct UnlinkRequest {
     pub pathname: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct UnlinkAtRequest {
     pub dirfd: Option<u64>,
     pub pathname: String,
@@ -206,45 +231,53 @@ pub struct UnlinkAtRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct StatFsRequest {
     pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct XstatFsRequestV2 {
     pub fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct StatFsRequestV2 {
     pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct RenameRequest {
     pub old_path: String,
     pub new_path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FtruncateRequest {
     pub fd: u64,
     pub length: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct Timespec {
     pub tv_sec: i64,
     pub tv_nsec: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FutimensRequest {
     pub fd: u64,
     pub times: Option<[Timespec; 2]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FchownRequest {
     pub fd: u64,
     pub owner: u32,
@@ -252,12 +285,14 @@ pub struct FchownRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FchmodRequest {
     pub fd: u64,
     pub mode: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum FileResponse {
     Open(RemoteResult<OpenFileResponse>),
     Read(RemoteResult<ReadFileResponse>),
@@ -286,56 +321,67 @@ pub enum FileResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OpenFileResponse {
     pub fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadFileResponse {
     pub bytes: Payload,
     pub read_amount: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct WriteFileResponse {
     pub written_amount: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct SeekFileResponse {
     pub result_offset: u64,
 }
 
 /// Unit struct: success is just the `Ok` tag.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct AccessFileResponse;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct XstatResponse {
     pub metadata: MetadataInternal,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct XstatFsResponse {
     pub metadata: FsMetadataInternal,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct XstatFsResponseV2 {
     pub metadata: FsMetadataInternalV2,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadDirResponse {
     pub direntry: Option<DirEntryInternal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OpenDirResponse {
     pub fd: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct GetDEnts64Response {
     pub fd: u64,
     pub entries: Vec<DirEntryInternal>,
@@ -343,11 +389,13 @@ pub struct GetDEnts64Response {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadLinkFileResponse {
     pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ReadDirBatchResponse {
     pub fd: u64,
     pub dir_entries: Vec<DirEntryInternal>,
@@ -355,6 +403,7 @@ pub struct ReadDirBatchResponse {
 
 /// `file_type` is a raw byte (`DT_*`, trap 3).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct DirEntryInternal {
     pub inode: u64,
     pub position: u64,
@@ -365,6 +414,7 @@ pub struct DirEntryInternal {
 /// The three times are meant as nanoseconds; the reference agent sends only the sub-second
 /// part (trap 23).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct MetadataInternal {
     pub device_id: u64,
     pub inode: u64,
@@ -382,6 +432,7 @@ pub struct MetadataInternal {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FsMetadataInternal {
     pub filesystem_type: i64,
     pub block_size: i64,
@@ -393,6 +444,7 @@ pub struct FsMetadataInternal {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct FsMetadataInternalV2 {
     pub filesystem_type: i64,
     pub block_size: i64,

@@ -4,17 +4,21 @@ use wire_derive::Wire;
 
 /// A regex in fancy-regex syntax.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct Filter(pub String);
 
 /// RFC 9535 JSONPath (with a `typeof` function).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct JsonPathQuery(pub String);
 
 /// A jaq expression.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct JqQuery(pub String);
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum HttpMethodFilter {
     Get,
     Head,
@@ -29,11 +33,13 @@ pub enum HttpMethodFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum HttpBodyFilter {
     Json { query: JsonPathQuery, matches: Filter },
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum HttpFilter {
     /// Regex against each header rendered as `name: value`.
     Header(Filter),

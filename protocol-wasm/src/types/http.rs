@@ -9,7 +9,17 @@ use std::net::SocketAddr;
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(
+    test,
+    bincode(
+        encode_bounds = "B: serde::Serialize",
+        decode_bounds = "B: serde::de::DeserializeOwned",
+        borrow_decode_bounds = "B: serde::de::DeserializeOwned"
+    )
+)]
 pub struct HttpRequest<B> {
+    #[cfg_attr(test, bincode(with_serde))]
     pub internal_request: InternalHttpRequest<B>,
     pub connection_id: ConnectionId,
     pub request_id: RequestId,
@@ -17,15 +27,27 @@ pub struct HttpRequest<B> {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(
+    test,
+    bincode(
+        encode_bounds = "B: serde::Serialize",
+        decode_bounds = "B: serde::de::DeserializeOwned",
+        borrow_decode_bounds = "B: serde::de::DeserializeOwned"
+    )
+)]
 pub struct HttpResponse<B> {
     /// Port of the original request.
     pub port: Port,
     pub connection_id: ConnectionId,
     pub request_id: RequestId,
+    #[cfg_attr(test, bincode(with_serde))]
     pub internal_response: InternalHttpResponse<B>,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct InternalHttpRequest<B> {
     pub method: HttpMethod,
     pub uri: HttpUri,
@@ -35,6 +57,8 @@ pub struct InternalHttpRequest<B> {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct InternalHttpResponse<B> {
     pub status: StatusCode,
     pub version: HttpVersion,
@@ -44,21 +68,28 @@ pub struct InternalHttpResponse<B> {
 
 /// Body as frames.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct InternalHttpBody(pub Vec<InternalHttpBodyFrame>);
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct InternalHttpBodyNew {
     pub frames: Vec<InternalHttpBodyFrame>,
     pub is_last: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub enum InternalHttpBodyFrame {
     Data(Payload),
     Trailers(HeaderMap),
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ChunkedRequest {
     StartV1(HttpRequest<Vec<InternalHttpBodyFrame>>),
     Body(ChunkedRequestBodyV1),
@@ -70,6 +101,7 @@ pub enum ChunkedRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ChunkedResponse {
     Start(HttpResponse<Vec<InternalHttpBodyFrame>>),
     Body(ChunkedRequestBodyV1),
@@ -77,7 +109,9 @@ pub enum ChunkedResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ChunkedRequestBodyV1 {
+    #[cfg_attr(test, bincode(with_serde))]
     pub frames: Vec<InternalHttpBodyFrame>,
     pub is_last: bool,
     pub connection_id: ConnectionId,
@@ -85,21 +119,25 @@ pub struct ChunkedRequestBodyV1 {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ChunkedRequestErrorV1 {
     pub connection_id: ConnectionId,
     pub request_id: RequestId,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ChunkedRequestStartV2 {
     pub connection_id: ConnectionId,
     pub request_id: RequestId,
+    #[cfg_attr(test, bincode(with_serde))]
     pub request: InternalHttpRequest<InternalHttpBodyNew>,
     pub metadata: HttpRequestMetadata,
     pub transport: super::tcp::IncomingTrafficTransportType,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ChunkedRequestErrorV2 {
     pub connection_id: ConnectionId,
     pub request_id: RequestId,
@@ -107,6 +145,7 @@ pub struct ChunkedRequestErrorV2 {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum HttpRequestMetadata {
     V1 { source: SocketAddr, destination: SocketAddr },
 }

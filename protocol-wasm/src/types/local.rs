@@ -13,6 +13,7 @@ use wire_derive::Wire;
 
 /// Envelope of every local-link message; responses echo the request's id.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LocalMessage<T> {
     pub message_id: u64,
     pub inner: T,
@@ -20,9 +21,11 @@ pub struct LocalMessage<T> {
 
 /// Layer session id assigned by the intproxy.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LayerId(pub u64);
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LayerToProxyMessage {
     NewSession(NewSessionRequest),
     /// The layer never sends `ReadDirBatch`.
@@ -34,6 +37,7 @@ pub enum LayerToProxyMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ProxyToLayerMessage {
     NewSession(LayerId),
     File(FileResponse),
@@ -46,6 +50,7 @@ pub enum ProxyToLayerMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct NewSessionRequest {
     /// Set after fork: the parent's layer id.
     pub parent_layer: Option<LayerId>,
@@ -53,6 +58,7 @@ pub struct NewSessionRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ProcessInfo {
     pub pid: i32,
     pub parent_pid: i32,
@@ -63,6 +69,7 @@ pub struct ProcessInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum NetProtocol {
     /// TCP or unix stream.
     Stream,
@@ -72,6 +79,7 @@ pub enum NetProtocol {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum OutgoingRequest {
     Connect(OutgoingConnectRequest),
     ConnMetadata(OutgoingConnMetadataRequest),
@@ -80,6 +88,7 @@ pub enum OutgoingRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OutgoingConnectRequest {
     pub remote_address: SocketAddress,
     pub protocol: NetProtocol,
@@ -87,28 +96,33 @@ pub struct OutgoingConnectRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OutgoingConnectRequestMetadata {
     /// The name the app resolved, if known.
     pub hostname: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OutgoingConnMetadataRequest {
     pub conn_id: u128,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OutgoingConnCloseRequest {
     pub conn_id: u128,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum OutgoingResponse {
     Connect(RemoteResult<OutgoingConnectResponse>),
     ConnMetadata(Option<OutgoingConnMetadataResponse>),
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OutgoingConnectResponse {
     /// Random, chosen by the intproxy.
     pub connection_id: u128,
@@ -119,11 +133,13 @@ pub struct OutgoingConnectResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct OutgoingConnMetadataResponse {
     pub in_cluster_address: SocketAddr,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum IncomingRequest {
     PortSubscribe(PortSubscribe),
     /// No response.
@@ -132,12 +148,14 @@ pub enum IncomingRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct PortSubscribe {
     pub listening_on: ListeningOn,
     pub subscription: PortSubscription,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ListeningOn {
     Socket(SocketAddr),
     /// Preview environments.
@@ -145,18 +163,21 @@ pub enum ListeningOn {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum PortSubscription {
     Steal(StealType),
     Mirror(MirrorType),
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct PortUnsubscribe {
     pub port: u16,
     pub listening_on: ListeningOn,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ConnMetadataRequest {
     pub listener_address: SocketAddr,
     pub peer_address: SocketAddr,
@@ -164,12 +185,14 @@ pub struct ConnMetadataRequest {
 
 /// Used to fake `getpeername` / `getsockname`.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct ConnMetadataResponse {
     pub remote_source: SocketAddr,
     pub local_address: IpAddr,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum IncomingResponse {
     PortSubscribe(RemoteResult<()>),
     ConnMetadata(ConnMetadataResponse),

@@ -3,6 +3,7 @@
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LogLevel {
     Warn,
     Error,
@@ -11,6 +12,7 @@ pub enum LogLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LogMessage {
     pub message: String,
     pub level: LogLevel,

@@ -6,6 +6,7 @@ use wire_derive::Wire;
 
 /// Client (cli / intproxy) → agent.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ClientMessage {
     /// The client is leaving; the agent ends this client's session.
     Close,
@@ -24,7 +25,7 @@ pub enum ClientMessage {
     /// Deprecated: a current agent answers with `Close`.
     PauseTargetRequest(bool),
     /// Version negotiation: the client's protocol version.
-    SwitchProtocolVersion(semver::Version),
+    SwitchProtocolVersion(#[cfg_attr(test, bincode(with_serde))] semver::Version),
     /// From now on the agent may send `LogMessage` (gate CLIENT_READY_FOR_LOGS).
     ReadyForLogs,
     Vpn(ClientVpn),
@@ -42,6 +43,7 @@ pub enum ClientMessage {
 
 /// Agent → client.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum DaemonMessage {
     /// Fatal for the client session; the reason.
     Close(String),
@@ -60,7 +62,7 @@ pub enum DaemonMessage {
     GetAddrInfoResponse(GetAddrInfoResponse),
     /// Deprecated, never sent by current agents.
     PauseTarget(DaemonPauseTarget),
-    SwitchProtocolVersionResponse(semver::Version),
+    SwitchProtocolVersionResponse(#[cfg_attr(test, bincode(with_serde))] semver::Version),
     Vpn(ServerVpn),
     /// Operator-originated; gate MIRRORD_OPERATOR_LATENCY_PING_PONG.
     OperatorPing(u128),

@@ -8,12 +8,14 @@ use std::net::SocketAddr;
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum SocketAddress {
     Ip(SocketAddr),
     Unix(UnixAddr),
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum UnixAddr {
     Pathname(String),
     /// Abstract name without the leading NUL.
@@ -22,23 +24,27 @@ pub enum UnixAddr {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LayerConnect {
     pub remote_address: SocketAddress,
 }
 
 /// Empty bytes shut down the write half at the agent (trap 13).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LayerWrite {
     pub connection_id: ConnectionId,
     pub bytes: Payload,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LayerClose {
     pub connection_id: ConnectionId,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct DaemonConnect {
     pub connection_id: ConnectionId,
     pub remote_address: SocketAddress,
@@ -47,24 +53,28 @@ pub struct DaemonConnect {
 
 /// Empty bytes = the remote closed its write half.
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct DaemonRead {
     pub connection_id: ConnectionId,
     pub bytes: Payload,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct LayerConnectV2 {
     pub uid: Uid,
     pub remote_address: SocketAddress,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct DaemonConnectV2 {
     pub uid: Uid,
     pub connect: RemoteResult<DaemonConnect>,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LayerTcpOutgoing {
     /// Legacy: replies matched by order.
     Connect(LayerConnect),
@@ -75,6 +85,7 @@ pub enum LayerTcpOutgoing {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LayerUdpOutgoing {
     Connect(LayerConnect),
     Write(LayerWrite),
@@ -83,6 +94,7 @@ pub enum LayerUdpOutgoing {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum DaemonTcpOutgoing {
     Connect(RemoteResult<DaemonConnect>),
     Read(RemoteResult<DaemonRead>),
@@ -91,6 +103,7 @@ pub enum DaemonTcpOutgoing {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum DaemonUdpOutgoing {
     Connect(RemoteResult<DaemonConnect>),
     Read(RemoteResult<DaemonRead>),
@@ -100,6 +113,7 @@ pub enum DaemonUdpOutgoing {
 
 /// Unix seqpacket; each `Write` is one packet (gate OUTGOING_SEQPACKET).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LayerSeqpacket {
     Write(LayerWrite),
     Close(LayerClose),
@@ -107,6 +121,7 @@ pub enum LayerSeqpacket {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum DaemonSeqpacket {
     Read(RemoteResult<DaemonRead>),
     Close(ConnectionId),

@@ -10,6 +10,7 @@ use wire_derive::Wire;
 
 /// Mirror subscriptions (inside `ClientMessage::Tcp`).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LayerTcp {
     PortSubscribe(Port),
     ConnectionUnsubscribe(ConnectionId),
@@ -20,6 +21,7 @@ pub enum LayerTcp {
 
 /// Steal subscriptions and replies (inside `ClientMessage::TcpSteal`).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum LayerTcpSteal {
     PortSubscribe(StealType),
     ConnectionUnsubscribe(ConnectionId),
@@ -34,6 +36,7 @@ pub enum LayerTcpSteal {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum StealType {
     All(Port),
     /// Deprecated header-regex form.
@@ -43,6 +46,7 @@ pub enum StealType {
 
 /// Mirror subscription kind (local link only).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum MirrorType {
     All(Port),
     FilteredHttp(Port, HttpFilter),
@@ -50,6 +54,7 @@ pub enum MirrorType {
 
 /// Incoming traffic from the agent (inside `DaemonMessage::Tcp` and `TcpSteal`).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum DaemonTcp {
     NewConnectionV1(NewTcpConnectionV1),
     /// Empty bytes = the remote peer stopped sending.
@@ -67,6 +72,7 @@ pub enum DaemonTcp {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct NewTcpConnectionV1 {
     pub connection_id: ConnectionId,
     pub remote_address: IpAddr,
@@ -76,12 +82,14 @@ pub struct NewTcpConnectionV1 {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct NewTcpConnectionV2 {
     pub connection: NewTcpConnectionV1,
     pub transport: IncomingTrafficTransportType,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum IncomingTrafficTransportType {
     Tcp,
     Tls { alpn_protocol: Option<Payload>, server_name: Option<String> },
@@ -89,12 +97,14 @@ pub enum IncomingTrafficTransportType {
 
 /// Empty `bytes` means end-of-stream (trap 13).
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct TcpData {
     pub connection_id: ConnectionId,
     pub bytes: Payload,
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct TcpClose {
     pub connection_id: ConnectionId,
 }

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use wire_derive::Wire;
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ClientVpn {
     GetNetworkConfiguration,
     OpenSocket,
@@ -12,12 +13,14 @@ pub enum ClientVpn {
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub enum ServerVpn {
     NetworkConfiguration(NetworkConfiguration),
     Packet(Payload),
 }
 
 #[derive(Debug, Clone, PartialEq, Wire)]
+#[cfg_attr(test, derive(bincode::Encode, bincode::Decode))]
 pub struct NetworkConfiguration {
     pub ip: IpAddr,
     pub net_mask: IpAddr,
