@@ -1,0 +1,137 @@
+/**
+ * The agent image's code layer: `agent/` as it is in the working tree when the image is built,
+ * every repository file its module graph imports (the protocol codec, …), `deno.json` and
+ * `deno.lock`, a Deno cache holding its npm packages (the pod runs with `--cached-only`) and the
+ * `mirrord-agent` launcher that mirrord's Job spec runs as `./mirrord-agent`.
+ *
+ * @module
+ */
+
+/** Where the agent lives in the image; also the image's working directory. */
+export const AGENT_HOME = "/opt/mirrord";
+
+/** The agent's Deno cache inside the image. */
+export const AGENT_DENO_DIR = `${AGENT_HOME}/.deno`;
+
+const LAUNCHER_WITH_CODE = `#!/bin/sh
+# mirrord's agent Job runs "./mirrord-agent <args>" in the image's working directory.
+exec /usr/local/bin/deno run -A --cached-only ${AGENT_HOME}/agent/main.ts "$@"
+`;
+
+const LAUNCHER_WITHOUT_CODE = `#!/bin/sh
+echo "[agent] Cannot start: this image was built from a tree without agent/main.ts — rebuild the images after adding the agent" >&2
+exit 1
+`;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function copyInto(repoRoot: string, relative: string, dest: string): Promise<void> {
+  const target = `${dest}/${relative}`;
+  await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+  await Deno.copyFile(`${repoRoot}/${relative}`, target);
+}
+
+/**
+ * Lists repository files (relative paths) in the module graph of an entry point.
+ *
+ * @param deno the Deno executable
+ * @param repoRoot repository root (holds deno.json)
+ * @param entry entry point relative to the root
+ * @returns sorted relative paths inside the repository
+ */
+export async function localModuleFiles(
+  deno: string,
+  repoRoot: string,
+  entry: string,
+): Promise<string[]> {
+  const out = await new Deno.Command(deno, {
+    args: ["info", "--json", entry],
+    cwd: repoRoot,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    const stderr = new TextDecoder().decode(out.stderr).trim();
+    throw new Error(`Cannot read the module graph of ${entry}: ${stderr}`);
+  }
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+  const rootUrl = new URL(`file://${repoRoot}/`).href;
+  const files = new Set<string>();
+  for (const module of graph.modules ?? []) {
+    const specifier: string = module.specifier ?? "";
+    if (specifier.startsWith(rootUrl)) {
+      files.add(decodeURIComponent(specifier.slice(rootUrl.length)));
+    }
+  }
+  return [...files].sort();
+}
+
+async function walkFiles(dir: string, prefix: string, out: string[]): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) {
+    const relative = `${prefix}/${entry.name}`;
+    if (entry.isDirectory) await walkFiles(`${dir}/${entry.name}`, relative, out);
+    else if (entry.isFile) out.push(relative);
+  }
+}
+
+/**
+ * Stages the agent's files under `<stage>/opt/mirrord`, keeping an existing Deno cache there so
+ * npm packages are fetched once.
+ *
+ * @param deno the Deno executable (also used to fill the cache)
+ * @param repoRoot repository root
+ * @param stage root filesystem folder of the layer
+ * @returns whether agent code was found (without it the launcher explains what is missing)
+ */
+export async function stageAgentCode(
+  deno: string,
+  repoRoot: string,
+  stage: string,
+): Promise<boolean> {
+  const home = `${stage}${AGENT_HOME}`;
+  await Deno.mkdir(home, { recursive: true });
+  for await (const entry of Deno.readDir(home)) {
+    if (entry.name !== ".deno") await Deno.remove(`${home}/${entry.name}`, { recursive: true });
+  }
+  const launcher = `${home}/mirrord-agent`;
+  const hasAgent = await exists(`${repoRoot}/agent/main.ts`);
+  await Deno.writeTextFile(launcher, hasAgent ? LAUNCHER_WITH_CODE : LAUNCHER_WITHOUT_CODE);
+  await Deno.chmod(launcher, 0o755);
+  if (!hasAgent) return false;
+
+  const files = new Set(await localModuleFiles(deno, repoRoot, "agent/main.ts"));
+  const agentFiles: string[] = [];
+  await walkFiles(`${repoRoot}/agent`, "agent", agentFiles);
+  for (const file of agentFiles) if (!file.endsWith("_test.ts")) files.add(file);
+  for (const file of [...files]) {
+    // Code loaded by path rather than import (the protocol codec's .wasm) sits beside modules.
+    const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+    for await (const entry of Deno.readDir(`${repoRoot}/${dir}`)) {
+      if (entry.isFile && entry.name.endsWith(".wasm")) files.add(`${dir}/${entry.name}`);
+    }
+  }
+  for (const config of ["deno.json", "deno.lock"]) {
+    if (await exists(`${repoRoot}/${config}`)) files.add(config);
+  }
+  for (const file of files) await copyInto(repoRoot, file, home);
+
+  const cache = await new Deno.Command(deno, {
+    args: ["cache", "agent/main.ts"],
+    cwd: home,
+    env: { DENO_DIR: `${home}/.deno`, DENO_NO_UPDATE_CHECK: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!cache.success) {
+    const stderr = new TextDecoder().decode(cache.stderr).trim();
+    throw new Error(`Cannot cache the agent's dependencies for its image: ${stderr}`);
+  }
+  return true;
+}

@@ -1,0 +1,118 @@
+/**
+ * The two big layers the Deno-based images share: the base (glibc, busybox as /bin/sh and small
+ * tools, the pinned Deno) and the network tools the agent runs (iptables legacy and nft,
+ * nftables, conntrack). Both come from Debian packages of the machine's release.
+ *
+ * @module
+ */
+import { unpackDebs } from "./debian_packages.ts";
+
+/** Packages of the base layer (Deno needs glibc and libgcc_s). */
+export const BASE_PACKAGES = ["libc6", "libgcc-s1", "busybox-static", "netbase"];
+
+/** Packages of the agent's network tools layer, with their library dependencies. */
+export const NETWORK_TOOL_PACKAGES = [
+  "iptables",
+  "libip4tc2",
+  "libip6tc2",
+  "libxtables12",
+  "libmnl0",
+  "libnetfilter-conntrack3",
+  "libnfnetlink0",
+  "libnftnl11",
+  "nftables",
+  "libnftables1",
+  "libedit2",
+  "libbsd0",
+  "libmd0",
+  "libtinfo6",
+  "libgmp10",
+  "libjansson4",
+  "conntrack",
+];
+
+const ETC_FILES: Record<string, string> = {
+  "etc/passwd":
+    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
+  "etc/group": "root:x:0:\nnogroup:x:65534:\n",
+  "etc/nsswitch.conf": "passwd: files\ngroup: files\nhosts: files dns\n",
+};
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function output(cmd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    const stderr = new TextDecoder().decode(out.stderr).trim();
+    throw new Error(`Cannot build the image base: "${cmd} ${args.join(" ")}" failed: ${stderr}`);
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Links every busybox applet (`bin/sh`, `bin/nc`, …) that no package already provides. */
+async function linkBusyboxApplets(rootfs: string): Promise<void> {
+  const applets = (await output(`${rootfs}/bin/busybox`, ["--list-full"])).split("\n");
+  for (const applet of applets.map((line) => line.trim()).filter(Boolean)) {
+    const path = `${rootfs}/${applet}`;
+    if (await exists(path)) continue;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.symlink("/bin/busybox", path);
+  }
+}
+
+/**
+ * Assembles the base root filesystem.
+ *
+ * @param rootfs empty target folder
+ * @param debs .deb paths of {@link BASE_PACKAGES}
+ * @param denoBinary the pinned Deno executable, installed as /usr/local/bin/deno
+ */
+export async function buildBaseRootfs(
+  rootfs: string,
+  debs: string[],
+  denoBinary: string,
+): Promise<void> {
+  await unpackDebs(debs, rootfs);
+  await linkBusyboxApplets(rootfs);
+  for (const [path, text] of Object.entries(ETC_FILES)) {
+    await Deno.writeTextFile(`${rootfs}/${path}`, text);
+  }
+  for (const dir of ["tmp", "root", "run", "var/tmp", "usr/local/bin"]) {
+    await Deno.mkdir(`${rootfs}/${dir}`, { recursive: true });
+  }
+  await Deno.chmod(`${rootfs}/tmp`, 0o1777);
+  await Deno.chmod(`${rootfs}/var/tmp`, 0o1777);
+  await Deno.copyFile(denoBinary, `${rootfs}/usr/local/bin/deno`);
+  await Deno.chmod(`${rootfs}/usr/local/bin/deno`, 0o755);
+}
+
+/** The links Debian's update-alternatives would make; `iptables` is the nft variant there too. */
+const ALTERNATIVES: Record<string, string> = {
+  "usr/sbin/iptables": "iptables-nft",
+  "usr/sbin/iptables-save": "iptables-nft-save",
+  "usr/sbin/iptables-restore": "iptables-nft-restore",
+  "usr/sbin/ip6tables": "ip6tables-nft",
+  "usr/sbin/ip6tables-save": "ip6tables-nft-save",
+  "usr/sbin/ip6tables-restore": "ip6tables-nft-restore",
+};
+
+/**
+ * Assembles the network tools layer of the agent image.
+ *
+ * @param rootfs empty target folder
+ * @param debs .deb paths of {@link NETWORK_TOOL_PACKAGES}
+ */
+export async function buildNetworkToolsRootfs(rootfs: string, debs: string[]): Promise<void> {
+  await unpackDebs(debs, rootfs);
+  for (const [path, target] of Object.entries(ALTERNATIVES)) {
+    await Deno.symlink(target, `${rootfs}/${path}`);
+  }
+  await Deno.remove(`${rootfs}/lib/systemd`, { recursive: true }).catch(() => {});
+}
