@@ -82,24 +82,26 @@ async function walkFiles(dir: string, prefix: string, out: string[]): Promise<vo
 }
 
 /**
- * Stages the agent's files under `<stage>/opt/mirrord`, keeping an existing Deno cache there so
- * npm packages are fetched once.
+ * Stages the agent's files under `<stage>/opt/mirrord`. npm packages are fetched into a Deno
+ * cache kept outside the stage (so they are fetched once) and only the package folders are
+ * copied in: Deno's analysis databases and transpile cache change on every run and would give
+ * the layer a new digest each time.
  *
  * @param deno the Deno executable (also used to fill the cache)
  * @param repoRoot repository root
- * @param stage root filesystem folder of the layer
+ * @param stage root filesystem folder of the layer (emptied first)
+ * @param denoDir the persistent Deno cache for the agent's dependencies
  * @returns whether agent code was found (without it the launcher explains what is missing)
  */
 export async function stageAgentCode(
   deno: string,
   repoRoot: string,
   stage: string,
+  denoDir: string,
 ): Promise<boolean> {
   const home = `${stage}${AGENT_HOME}`;
+  await Deno.remove(stage, { recursive: true }).catch(() => {});
   await Deno.mkdir(home, { recursive: true });
-  for await (const entry of Deno.readDir(home)) {
-    if (entry.name !== ".deno") await Deno.remove(`${home}/${entry.name}`, { recursive: true });
-  }
   const launcher = `${home}/mirrord-agent`;
   const hasAgent = await exists(`${repoRoot}/agent/main.ts`);
   await Deno.writeTextFile(launcher, hasAgent ? LAUNCHER_WITH_CODE : LAUNCHER_WITHOUT_CODE);
@@ -125,13 +127,21 @@ export async function stageAgentCode(
   const cache = await new Deno.Command(deno, {
     args: ["cache", "agent/main.ts"],
     cwd: home,
-    env: { DENO_DIR: `${home}/.deno`, DENO_NO_UPDATE_CHECK: "1" },
+    env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!cache.success) {
     const stderr = new TextDecoder().decode(cache.stderr).trim();
     throw new Error(`Cannot cache the agent's dependencies for its image: ${stderr}`);
+  }
+  await Deno.mkdir(`${home}/.deno`);
+  for (const packages of ["npm", "remote"]) {
+    if (!await exists(`${denoDir}/${packages}`)) continue;
+    const copied = await new Deno.Command("cp", {
+      args: ["-a", `${denoDir}/${packages}`, `${home}/.deno/`],
+    }).output();
+    if (!copied.success) throw new Error(`Cannot copy ${denoDir}/${packages} into the agent image`);
   }
   return true;
 }

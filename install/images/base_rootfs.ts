@@ -1,7 +1,8 @@
 /**
- * The two big layers the Deno-based images share: the base (glibc, busybox as /bin/sh and small
- * tools, the pinned Deno) and the network tools the agent runs (iptables legacy and nft,
- * nftables, conntrack). Both come from Debian packages of the machine's release.
+ * The two big layers of the Deno-based images: the base they share (glibc, busybox as /bin/sh and
+ * small tools, the pinned Deno) and the tools only the agent runs (iptables legacy and nft,
+ * nftables, conntrack, and containerd's `ctr` client, which the agent uses to find a target
+ * container's PID). Both come from Debian packages of the machine's release.
  *
  * @module
  */
@@ -10,8 +11,8 @@ import { unpackDebs } from "./debian_packages.ts";
 /** Packages of the base layer (Deno needs glibc and libgcc_s). */
 export const BASE_PACKAGES = ["libc6", "libgcc-s1", "busybox-static", "netbase"];
 
-/** Packages of the agent's network tools layer, with their library dependencies. */
-export const NETWORK_TOOL_PACKAGES = [
+/** Packages of the agent's tools layer, with their library dependencies. */
+export const AGENT_TOOL_PACKAGES = [
   "iptables",
   "libip4tc2",
   "libip6tc2",
@@ -30,6 +31,9 @@ export const NETWORK_TOOL_PACKAGES = [
   "libjansson4",
   "conntrack",
 ];
+
+/** The package whose `ctr` client goes into the agent's tools layer (nothing else of it). */
+export const CTR_PACKAGE = "containerd";
 
 const ETC_FILES: Record<string, string> = {
   "etc/passwd":
@@ -104,13 +108,23 @@ const ALTERNATIVES: Record<string, string> = {
 };
 
 /**
- * Assembles the network tools layer of the agent image.
+ * Assembles the tools layer of the agent image.
  *
  * @param rootfs empty target folder
- * @param debs .deb paths of {@link NETWORK_TOOL_PACKAGES}
+ * @param debs .deb paths of {@link AGENT_TOOL_PACKAGES}
+ * @param ctrDeb .deb path of {@link CTR_PACKAGE}
  */
-export async function buildNetworkToolsRootfs(rootfs: string, debs: string[]): Promise<void> {
+export async function buildAgentToolsRootfs(
+  rootfs: string,
+  debs: string[],
+  ctrDeb: string,
+): Promise<void> {
   await unpackDebs(debs, rootfs);
+  const unpacked = `${rootfs}.ctr`;
+  await unpackDebs([ctrDeb], unpacked);
+  await Deno.copyFile(`${unpacked}/usr/bin/ctr`, `${rootfs}/usr/bin/ctr`);
+  await Deno.chmod(`${rootfs}/usr/bin/ctr`, 0o755);
+  await Deno.remove(unpacked, { recursive: true });
   for (const [path, target] of Object.entries(ALTERNATIVES)) {
     await Deno.symlink(target, `${rootfs}/${path}`);
   }

@@ -13,10 +13,11 @@ import { type ImageDefinition, sha256File, writeLayer, writeOciArchive } from ".
 import { fetchDebs } from "./debian_packages.ts";
 import { DENO_VERSION, ensureDenoBinary } from "./deno_binary.ts";
 import {
+  AGENT_TOOL_PACKAGES,
   BASE_PACKAGES,
+  buildAgentToolsRootfs,
   buildBaseRootfs,
-  buildNetworkToolsRootfs,
-  NETWORK_TOOL_PACKAGES,
+  CTR_PACKAGE,
 } from "./base_rootfs.ts";
 import { AGENT_DENO_DIR, AGENT_HOME, stageAgentCode } from "./agent_code.ts";
 
@@ -165,9 +166,14 @@ export async function buildImages(options: BuildImagesOptions): Promise<BuiltIma
   const layerDir = `${cacheDir}/layers`;
   await Deno.mkdir(layerDir, { recursive: true });
 
-  const debs = await fetchDebs(`${cacheDir}/debs`, [...BASE_PACKAGES, ...NETWORK_TOOL_PACKAGES]);
+  const debs = await fetchDebs(`${cacheDir}/debs`, [
+    ...BASE_PACKAGES,
+    ...AGENT_TOOL_PACKAGES,
+    CTR_PACKAGE,
+  ]);
   const baseDebs = debs.slice(0, BASE_PACKAGES.length);
-  const toolDebs = debs.slice(BASE_PACKAGES.length);
+  const toolDebs = debs.slice(BASE_PACKAGES.length, -1);
+  const ctrDeb = debs[debs.length - 1];
   const deno = await ensureDenoBinary(cacheDir);
   const recipe = await sourceKey(new URL("./base_rootfs.ts", import.meta.url));
   const names = (paths: string[]) => paths.map((path) => path.slice(path.lastIndexOf("/") + 1));
@@ -181,12 +187,15 @@ export async function buildImages(options: BuildImagesOptions): Promise<BuiltIma
       await buildBaseRootfs(rootfs, baseDebs, deno);
     },
   );
-  const tools = await cachedLayer(layerDir, "network-tools", keyOf([recipe, names(toolDebs)]), (
-    rootfs,
-  ) => {
-    log("building the network tools layer (iptables, nftables, conntrack)");
-    return buildNetworkToolsRootfs(rootfs, toolDebs);
-  });
+  const tools = await cachedLayer(
+    layerDir,
+    "agent-tools",
+    keyOf([recipe, names([...toolDebs, ctrDeb])]),
+    (rootfs) => {
+      log("building the agent tools layer (iptables, nftables, conntrack, ctr)");
+      return buildAgentToolsRootfs(rootfs, toolDebs, ctrDeb);
+    },
+  );
   const pause = await buildPause(repoRoot, layerDir);
   const coredns = await cachedLayer(
     layerDir,
@@ -199,7 +208,7 @@ export async function buildImages(options: BuildImagesOptions): Promise<BuiltIma
   );
 
   const agentStage = `${cacheDir}/agent-stage`;
-  const hasAgent = await stageAgentCode(deno, repoRoot, agentStage);
+  const hasAgent = await stageAgentCode(deno, repoRoot, agentStage, `${cacheDir}/agent-deno-dir`);
   if (!hasAgent) log("WARNING: agent/main.ts not found, the agent image holds no agent code");
   const agentCode = `${layerDir}/agent-code.tar`;
   await writeLayer(agentStage, agentCode);

@@ -13,6 +13,7 @@ import { restoreSysctls } from "./host_settings.ts";
 import { describeTraces, findTraces, parseMountinfo, removeTraces } from "./host_traces.ts";
 import { CONTAINERD, STATE, STATE_DIR } from "./layout.ts";
 import { printProgress, type ProgressLog, step } from "./progress.ts";
+import { COMPONENTS } from "./status.ts";
 
 const KUBE = `${STATE_DIR}/bin/kube`;
 
@@ -108,4 +109,19 @@ export async function clusterDown(log: ProgressLog = printProgress): Promise<str
   if (left.length > 0) log(`LEFT BEHIND:\n  ${left.join("\n  ")}`);
   else log("down: nothing left behind");
   return left;
+}
+
+/**
+ * Runs {@link clusterDown} when any component runs or any trace is left (the e2e tier's last
+ * step, so a failed or interrupted test never leaves a cluster behind).
+ *
+ * @param log progress sink
+ * @returns traces still found afterwards (empty when the host is clean)
+ */
+export async function clusterDownIfUp(log: ProgressLog = printProgress): Promise<string[]> {
+  for (const name of COMPONENTS) {
+    if (await daemonPid(name) !== undefined) return await clusterDown(log);
+  }
+  if (describeTraces(await findTraces()).length > 0) return await clusterDown(log);
+  return [];
 }

@@ -15,7 +15,7 @@
  * @module
  */
 export { type ClusterInfo, clusterUp } from "./up.ts";
-export { clusterDown } from "./down.ts";
+export { clusterDown, clusterDownIfUp } from "./down.ts";
 export { allRunning, clusterStatus, type ComponentStatus } from "./status.ts";
 export { KUBECTL, kubectl, type KubectlOptions, type KubectlResult } from "./kubectl.ts";
 export { describeTraces, findTraces, type Traces } from "./host_traces.ts";

@@ -177,10 +177,19 @@ Deno.test({
       const clusterIp =
         (await kubectl(["get", "svc", "echo", "-n", namespace, "-o", "jsonpath={.spec.clusterIP}"]))
           .stdout.trim();
+      // A new Service reaches CoreDNS and kube-proxy a moment after the rollout: retry a while.
       const script = `
-        const [ip] = await Deno.resolveDns("echo.${namespace}.svc.cluster.local", "A");
-        const reply = await (await fetch("http://echo/via-service")).json();
-        console.log(JSON.stringify({ ip, host: reply.host, path: reply.path }));`;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const [ip] = await Deno.resolveDns("echo.${namespace}.svc.cluster.local", "A");
+            const reply = await (await fetch("http://echo/via-service")).json();
+            console.log(JSON.stringify({ ip, host: reply.host, path: reply.path }));
+            break;
+          } catch (error) {
+            if (attempt === 40) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }`;
       const { stdout } = await kubectl([
         "exec",
         "-n",
@@ -245,6 +254,37 @@ Deno.test({
       assert.equal(lines[2], "-N SMOKE");
       assert.match(lines[3], /^iptables v1\.8\.9 \(legacy\)/);
       assert.match(lines[4], /^nftables v/);
+    });
+  },
+});
+
+Deno.test({
+  name: "cluster: the agent image starts the agent as mirrord's Job spec runs it",
+  ignore,
+  fn: async () => {
+    await withNamespace("smoke-agent", async (namespace) => {
+      await apply(namespace, [{
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "agent" },
+        spec: {
+          restartPolicy: "Never",
+          containers: [{
+            name: "mirrord-agent",
+            image: IMAGES.agent,
+            imagePullPolicy: "IfNotPresent",
+            command: ["./mirrord-agent"],
+            args: ["-l", "61337", "-t", "30", "targetless"],
+          }],
+        },
+      }]);
+      let logs = "";
+      const deadline = Date.now() + 90_000;
+      while (!/agent ready - version \S+/.test(logs) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        logs = (await kubectl(["logs", "-n", namespace, "agent"], { check: false })).stdout;
+      }
+      assert.match(logs, /agent ready - version \S+/);
     });
   },
 });
