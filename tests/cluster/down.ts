@@ -9,7 +9,7 @@
  */
 import { containerdAnswers } from "./containerd.ts";
 import { daemonPid, stopDaemon } from "./daemons.ts";
-import { restoreSysctls } from "./host_settings.ts";
+import { restoreHost } from "./host_settings.ts";
 import { describeTraces, findTraces, parseMountinfo, removeTraces } from "./host_traces.ts";
 import { CONTAINERD, STATE, STATE_DIR } from "./layout.ts";
 import { printProgress, type ProgressLog, step } from "./progress.ts";
@@ -97,7 +97,7 @@ export async function clusterDown(log: ProgressLog = printProgress): Promise<str
     return counts.length > 0 ? `removed what the components left: ${counts.join(", ")}` : "none";
   });
   await step(log, "host settings", async () => {
-    const restored = await restoreSysctls();
+    const restored = await restoreHost();
     return restored.length > 0 ? `restored ${restored.join(", ")}` : "unchanged";
   });
   await step(log, "data", async () => {

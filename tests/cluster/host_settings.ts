@@ -1,12 +1,14 @@
 /**
- * The host settings the cluster relies on or changes: the node's IP address, and the kernel
- * settings that `up` (ip_forward for pod traffic) and the kubelet (the kernel tunables it sets
- * because `protectKernelDefaults` is off) change — recorded before the first change and put back
- * by `down`.
+ * The host state the cluster changes besides its own traces, recorded by the first `up` and put
+ * back by `down`: kernel settings (ip_forward for pod traffic; the tunables the kubelet sets
+ * because `protectKernelDefaults` is off), the empty nftables tables iptables-nft creates for
+ * the components' rules, and runtime folders (containerd's state, libcni's cache). Also where
+ * the node's IP comes from.
  *
  * @module
  */
-import { STATE } from "./layout.ts";
+import { CNI_CACHE_DIR, CONTAINERD, STATE } from "./layout.ts";
+import { parseMountinfo } from "./host_traces.ts";
 
 /** Kernel settings the cluster may change, as paths under /proc/sys. */
 export const TOUCHED_SYSCTLS = [
@@ -20,9 +22,28 @@ export const TOUCHED_SYSCTLS = [
   "kernel/keys/root_maxbytes",
 ];
 
+/**
+ * Folders the components create when missing (removed again only if `up` created them),
+ * children before parents.
+ */
+const CREATED_FOLDERS = [CONTAINERD.stateDir, CNI_CACHE_DIR, "/var/lib/cni"];
+
+/** What the host looked like before the cluster's first `up`. */
+export interface HostSnapshot {
+  sysctls: Record<string, string>;
+  /** nftables tables as `<family> <name>` */
+  nftTables: string[];
+  /** which of the folders the components create existed */
+  existingFolders: string[];
+}
+
 async function output(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  return out.success ? new TextDecoder().decode(out.stdout) : "";
+  try {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    return out.success ? new TextDecoder().decode(out.stdout) : "";
+  } catch {
+    return "";
+  }
 }
 
 /**
@@ -55,22 +76,46 @@ async function writeSysctl(path: string, value: string): Promise<void> {
 }
 
 /**
- * Records the current value of every setting in {@link TOUCHED_SYSCTLS}, unless a record from
- * an earlier `up` exists (that one holds the values from before the cluster).
+ * The nftables tables of the host.
+ *
+ * @param json output of `nft -j list tables`
+ * @returns `<family> <name>` per table
  */
-export async function snapshotSysctls(): Promise<void> {
+export function parseNftTables(json: string): string[] {
+  const entries: { table?: { family: string; name: string } }[] = JSON.parse(json || "{}")
+    .nftables ?? [];
+  return entries.filter((entry) => entry.table).map((e) => `${e.table!.family} ${e.table!.name}`);
+}
+
+async function nftTables(): Promise<string[]> {
+  return parseNftTables(await output("nft", ["-j", "list", "tables"]));
+}
+
+async function exists(path: string): Promise<boolean> {
   try {
-    await Deno.stat(STATE.sysctlSnapshot);
-    return;
+    await Deno.lstat(path);
+    return true;
   } catch {
-    // first up since the last down
+    return false;
   }
-  const values: Record<string, string> = {};
+}
+
+/**
+ * Records the host state the cluster changes, unless a record from an earlier `up` exists (that
+ * one holds the state from before the cluster).
+ */
+export async function snapshotHost(): Promise<void> {
+  if (await exists(STATE.hostSnapshot)) return;
+  const sysctls: Record<string, string> = {};
   for (const path of TOUCHED_SYSCTLS) {
     const value = await readSysctl(path);
-    if (value !== undefined) values[path] = value;
+    if (value !== undefined) sysctls[path] = value;
   }
-  await Deno.writeTextFile(STATE.sysctlSnapshot, JSON.stringify(values, null, 2));
+  const existingFolders = [];
+  for (const folder of CREATED_FOLDERS) if (await exists(folder)) existingFolders.push(folder);
+  const snapshot: HostSnapshot = { sysctls, nftTables: await nftTables(), existingFolders };
+  await Deno.mkdir(STATE.config, { recursive: true });
+  await Deno.writeTextFile(STATE.hostSnapshot, JSON.stringify(snapshot, null, 2));
 }
 
 /** Turns on IPv4 forwarding (pods reach each other, Services and the outside through the host). */
@@ -78,25 +123,52 @@ export async function enableForwarding(): Promise<void> {
   await writeSysctl("net/ipv4/ip_forward", "1");
 }
 
+async function removeEmptyNftTable(table: string): Promise<boolean> {
+  const [family, name] = table.split(" ");
+  const listing = JSON.parse(await output("nft", ["-j", "list", "table", family, name]) || "{}");
+  const hasRules = (listing.nftables ?? []).some((entry: Record<string, unknown>) => entry.rule);
+  if (hasRules) return false;
+  await output("nft", ["delete", "table", family, name]);
+  return !(await nftTables()).includes(table);
+}
+
+async function removeCreatedFolder(folder: string): Promise<boolean> {
+  const mounts = parseMountinfo(await Deno.readTextFile("/proc/self/mountinfo"));
+  if (mounts.some((mount) => mount.path === folder || mount.path.startsWith(`${folder}/`))) {
+    return false;
+  }
+  await Deno.remove(folder, { recursive: true }).catch(() => {});
+  return !await exists(folder);
+}
+
 /**
- * Puts back the recorded settings and forgets the record.
+ * Puts the recorded host state back and forgets the record. Only tables without rules and
+ * folders without mounts are removed, so nothing another program added is lost.
  *
- * @returns the settings that were changed back, as `path: from → to`
+ * @returns what was changed back, one short phrase each
  */
-export async function restoreSysctls(): Promise<string[]> {
-  let values: Record<string, string>;
+export async function restoreHost(): Promise<string[]> {
+  let snapshot: HostSnapshot;
   try {
-    values = JSON.parse(await Deno.readTextFile(STATE.sysctlSnapshot));
+    snapshot = JSON.parse(await Deno.readTextFile(STATE.hostSnapshot));
   } catch {
     return [];
   }
   const restored = [];
-  for (const [path, value] of Object.entries(values)) {
+  for (const [path, value] of Object.entries(snapshot.sysctls)) {
     const current = await readSysctl(path);
     if (current === undefined || current === value) continue;
     await writeSysctl(path, value);
     restored.push(`${path}: ${current} → ${value}`);
   }
-  await Deno.remove(STATE.sysctlSnapshot);
+  for (const table of await nftTables()) {
+    if (snapshot.nftTables.includes(table)) continue;
+    if (await removeEmptyNftTable(table)) restored.push(`removed empty nftables table ${table}`);
+  }
+  for (const folder of CREATED_FOLDERS) {
+    if (snapshot.existingFolders.includes(folder) || !await exists(folder)) continue;
+    if (await removeCreatedFolder(folder)) restored.push(`removed ${folder}`);
+  }
+  await Deno.remove(STATE.hostSnapshot);
   return restored;
 }

@@ -90,7 +90,7 @@ export const STATE = {
   containerdRoot: `${STATE_DIR}/containerd`,
   cniConfDir: `${STATE_DIR}/cni/net.d`,
   cniLeaseDir: `${STATE_DIR}/cni/networks`,
-  sysctlSnapshot: `${STATE_DIR}/sysctl-before-up.json`,
+  hostSnapshot: `${STATE_DIR}/host-before-up.json`,
   adminKubeconfig: `${STATE_DIR}/admin.kubeconfig`,
   narrowKubeconfig: `${STATE_DIR}/narrow.kubeconfig`,
 } as const;

@@ -18,6 +18,8 @@ import {
 } from "./mod.ts";
 import { KUBECTL } from "./kubectl.ts";
 import { kubeconfigPath } from "./testing.ts";
+import { type HostSnapshot, parseNftTables } from "./host_settings.ts";
+import { STATE } from "./layout.ts";
 
 const ignore = skipUnlessClusterCanRun();
 
@@ -365,8 +367,21 @@ Deno.test({
   name: "clusterDown() stops the cluster and leaves nothing behind",
   ignore,
   fn: async () => {
+    const before: HostSnapshot = JSON.parse(await Deno.readTextFile(STATE.hostSnapshot));
     const left = await clusterDown();
     assert.deepEqual(left, []);
     assert.deepEqual(describeTraces(await findTraces()), []);
+    // The host is as it was before the first up: kernel settings, nftables tables, folders.
+    for (const [path, value] of Object.entries(before.sysctls)) {
+      assert.equal((await Deno.readTextFile(`/proc/sys/${path}`)).trim(), value, path);
+    }
+    const nft = await new Deno.Command("nft", { args: ["-j", "list", "tables"], stdout: "piped" })
+      .output();
+    const tables = parseNftTables(new TextDecoder().decode(nft.stdout));
+    assert.deepEqual(tables.filter((table) => !before.nftTables.includes(table)), []);
+    for (const folder of ["/run/containerd", "/var/lib/cni"]) {
+      if (before.existingFolders.includes(folder)) continue;
+      await assert.rejects(Deno.stat(folder), Deno.errors.NotFound, `${folder} is left`);
+    }
   },
 });

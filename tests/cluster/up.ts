@@ -23,7 +23,7 @@ import {
   schedulerSpec,
 } from "./control_plane.ts";
 import { daemonPid, type DaemonSpec, startDaemon } from "./daemons.ts";
-import { detectNodeIp, enableForwarding, snapshotSysctls } from "./host_settings.ts";
+import { detectNodeIp, enableForwarding, snapshotHost } from "./host_settings.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { KUBECTL, kubectl } from "./kubectl.ts";
 import {
@@ -174,7 +174,7 @@ export async function clusterUp(log: ProgressLog = printProgress): Promise<Clust
   });
 
   await step(log, "host", async () => {
-    await snapshotSysctls();
+    await snapshotHost();
     await enableForwarding();
     await ensureCgroupRoot();
     return `node IP ${nodeIp}, ip_forward on, cgroup root /${CGROUP_ROOT}`;
