@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { runChecked } from "./command.ts";
+import { pathExists } from "./path_exists.ts";
 
 /** Where the agent lives in the image; also the image's working directory. */
 export const AGENT_HOME = "/opt/mirrord";
@@ -22,15 +24,6 @@ const LAUNCHER_WITHOUT_CODE = `#!/bin/sh
 echo "[agent] Cannot start: this image was built from a tree without agent/main.ts — rebuild the images after adding the agent" >&2
 exit 1
 `;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function copyInto(repoRoot: string, relative: string, dest: string): Promise<void> {
   const target = `${dest}/${relative}`;
@@ -51,17 +44,11 @@ export async function localModuleFiles(
   repoRoot: string,
   entry: string,
 ): Promise<string[]> {
-  const out = await new Deno.Command(deno, {
-    args: ["info", "--json", entry],
-    cwd: repoRoot,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    const stderr = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`Cannot read the module graph of ${entry}: ${stderr}`);
-  }
-  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+  const graph = JSON.parse(
+    await runChecked(`read the module graph of ${entry}`, deno, ["info", "--json", entry], {
+      cwd: repoRoot,
+    }),
+  );
   const rootUrl = new URL(`file://${repoRoot}/`).href;
   const files = new Set<string>();
   for (const module of graph.modules ?? []) {
@@ -103,7 +90,7 @@ export async function stageAgentCode(
   await Deno.remove(stage, { recursive: true }).catch(() => {});
   await Deno.mkdir(home, { recursive: true });
   const launcher = `${home}/mirrord-agent`;
-  const hasAgent = await exists(`${repoRoot}/agent/main.ts`);
+  const hasAgent = await pathExists(`${repoRoot}/agent/main.ts`);
   await Deno.writeTextFile(launcher, hasAgent ? LAUNCHER_WITH_CODE : LAUNCHER_WITHOUT_CODE);
   await Deno.chmod(launcher, 0o755);
   if (!hasAgent) return false;
@@ -120,28 +107,27 @@ export async function stageAgentCode(
     }
   }
   for (const config of ["deno.json", "deno.lock"]) {
-    if (await exists(`${repoRoot}/${config}`)) files.add(config);
+    if (await pathExists(`${repoRoot}/${config}`)) files.add(config);
   }
   for (const file of files) await copyInto(repoRoot, file, home);
 
-  const cache = await new Deno.Command(deno, {
-    args: ["cache", "agent/main.ts"],
-    cwd: home,
-    env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!cache.success) {
-    const stderr = new TextDecoder().decode(cache.stderr).trim();
-    throw new Error(`Cannot cache the agent's dependencies for its image: ${stderr}`);
-  }
+  await runChecked(
+    "cache the agent's dependencies for its image",
+    deno,
+    ["cache", "agent/main.ts"],
+    {
+      cwd: home,
+      env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
+    },
+  );
   await Deno.mkdir(`${home}/.deno`);
   for (const packages of ["npm", "remote"]) {
-    if (!await exists(`${denoDir}/${packages}`)) continue;
-    const copied = await new Deno.Command("cp", {
-      args: ["-a", `${denoDir}/${packages}`, `${home}/.deno/`],
-    }).output();
-    if (!copied.success) throw new Error(`Cannot copy ${denoDir}/${packages} into the agent image`);
+    if (!await pathExists(`${denoDir}/${packages}`)) continue;
+    await runChecked("fill the agent image's Deno cache", "cp", [
+      "-a",
+      `${denoDir}/${packages}`,
+      `${home}/.deno/`,
+    ]);
   }
   return true;
 }

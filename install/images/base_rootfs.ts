@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { runChecked } from "./command.ts";
+import { pathExists } from "./path_exists.ts";
 import { unpackDebs } from "./debian_packages.ts";
 
 /** Packages of the base layer (Deno needs glibc and libgcc_s). */
@@ -42,30 +44,15 @@ const ETC_FILES: Record<string, string> = {
   "etc/nsswitch.conf": "passwd: files\ngroup: files\nhosts: files dns\n",
 };
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function output(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) {
-    const stderr = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`Cannot build the image base: "${cmd} ${args.join(" ")}" failed: ${stderr}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
 /** Links every busybox applet (`bin/sh`, `bin/nc`, …) that no package already provides. */
 async function linkBusyboxApplets(rootfs: string): Promise<void> {
-  const applets = (await output(`${rootfs}/bin/busybox`, ["--list-full"])).split("\n");
+  const applets =
+    (await runChecked("list busybox applets", `${rootfs}/bin/busybox`, ["--list-full"])).split(
+      "\n",
+    );
   for (const applet of applets.map((line) => line.trim()).filter(Boolean)) {
     const path = `${rootfs}/${applet}`;
-    if (await exists(path)) continue;
+    if (await pathExists(path)) continue;
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     await Deno.symlink("/bin/busybox", path);
   }

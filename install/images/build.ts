@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { runChecked } from "./command.ts";
+import { pathExists } from "./path_exists.ts";
 import { createHash } from "node:crypto";
 import { type ImageDefinition, sha256File, writeLayer, writeOciArchive } from "./oci_image.ts";
 import { fetchDebs } from "./debian_packages.ts";
@@ -78,23 +80,6 @@ export interface BuiltImages {
   digests: Record<string, string>;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function run(cmd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) {
-    const stderr = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`Cannot build images: "${cmd} ${args.join(" ")}" failed: ${stderr}`);
-  }
-}
-
 function keyOf(parts: unknown): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16);
 }
@@ -111,7 +96,7 @@ async function cachedLayer(
   fill: (rootfs: string) => Promise<void>,
 ): Promise<string> {
   const tar = `${layerDir}/${name}-${key}.tar`;
-  if (await exists(tar)) return tar;
+  if (await pathExists(tar)) return tar;
   const rootfs = `${layerDir}/${name}.rootfs`;
   await Deno.remove(rootfs, { recursive: true }).catch(() => {});
   await Deno.mkdir(rootfs, { recursive: true });
@@ -131,8 +116,16 @@ async function buildPause(repoRoot: string, layerDir: string): Promise<string> {
   const source = `${repoRoot}/install/images/pause/pause.c`;
   const key = keyOf(await Deno.readTextFile(source));
   return await cachedLayer(layerDir, "pause", key, async (rootfs) => {
-    await run("gcc", ["-static", "-Os", "-Wall", "-Wextra", "-o", `${rootfs}/pause`, source]);
-    await run("strip", [`${rootfs}/pause`]);
+    await runChecked("build the pause image", "gcc", [
+      "-static",
+      "-Os",
+      "-Wall",
+      "-Wextra",
+      "-o",
+      `${rootfs}/pause`,
+      source,
+    ]);
+    await runChecked("build the pause image", "strip", [`${rootfs}/pause`]);
   });
 }
 

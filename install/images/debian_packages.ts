@@ -5,13 +5,7 @@
  *
  * @module
  */
-
-async function output(cmd: string, args: string[], cwd?: string) {
-  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
-  return { success: out.success, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+import { runChecked, runCommand } from "./command.ts";
 
 async function cachedDeb(cacheDir: string, pkg: string): Promise<string | undefined> {
   for await (const entry of Deno.readDir(cacheDir)) {
@@ -25,16 +19,16 @@ async function cachedDeb(cacheDir: string, pkg: string): Promise<string | undefi
 async function download(cacheDir: string, packages: string[]): Promise<void> {
   // apt's download sandbox user cannot write into a root-owned cache folder.
   const args = ["-o", "APT::Sandbox::User=root", "download", ...packages];
-  let result = await output("apt-get", args, cacheDir);
+  let result = await runCommand("apt-get", args, { cwd: cacheDir });
   if (!result.success) {
     // A fresh machine may have no package lists yet.
-    await output("apt-get", ["update", "-qq"]);
-    result = await output("apt-get", args, cacheDir);
+    await runCommand("apt-get", ["update", "-qq"]);
+    result = await runCommand("apt-get", args, { cwd: cacheDir });
   }
   if (!result.success) {
     throw new Error(
-      `Cannot download Debian packages ${packages.join(" ")}: ${result.stderr} — check that ` +
-        `apt can reach the Debian mirror`,
+      `Cannot download Debian packages ${packages.join(" ")}: ${result.stderr.trim()} — check ` +
+        `that apt can reach the Debian mirror`,
     );
   }
 }
@@ -69,8 +63,7 @@ export async function fetchDebs(cacheDir: string, packages: string[]): Promise<s
 export async function unpackDebs(debs: string[], rootfs: string): Promise<void> {
   await Deno.mkdir(rootfs, { recursive: true });
   for (const deb of debs) {
-    const result = await output("dpkg-deb", ["-x", deb, rootfs]);
-    if (!result.success) throw new Error(`Cannot unpack ${deb}: ${result.stderr}`);
+    await runChecked(`unpack ${deb}`, "dpkg-deb", ["-x", deb, rootfs]);
   }
   for (const docs of ["usr/share/doc", "usr/share/man", "usr/share/lintian", "usr/share/info"]) {
     await Deno.remove(`${rootfs}/${docs}`, { recursive: true }).catch(() => {});

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { runChecked } from "./command.ts";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 
@@ -54,14 +55,6 @@ function sha256Text(text: string): string {
   return `sha256:${createHash("sha256").update(text).digest("hex")}`;
 }
 
-async function run(cmd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) {
-    const stderr = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`Cannot write image layer: "${cmd} ${args.join(" ")}" failed: ${stderr}`);
-  }
-}
-
 /**
  * Tars a root-filesystem folder into an uncompressed layer whose bytes depend only on the
  * folder's names, contents, modes and link targets (sorted entries, owner root, mtime 0), so an
@@ -77,7 +70,7 @@ async function run(cmd: string, args: string[]): Promise<void> {
  * ```
  */
 export async function writeLayer(rootfs: string, out: string): Promise<BlobDescriptor> {
-  await run("tar", [
+  await runChecked("write an image layer", "tar", [
     "--create",
     `--file=${out}`,
     `--directory=${rootfs}`,
@@ -208,7 +201,7 @@ export async function writeOciArchive(
     `${staging}/index.json`,
     JSON.stringify({ schemaVersion: 2, mediaType: INDEX_MEDIA_TYPE, manifests }),
   );
-  await run("tar", [
+  await runChecked("write an image archive", "tar", [
     "--create",
     `--file=${out}`,
     `--directory=${staging}`,

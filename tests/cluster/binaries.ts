@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { runChecked, runCommand } from "../../install/images/command.ts";
+import { pathExists } from "../../install/images/path_exists.ts";
 import { createHash } from "node:crypto";
 import { CACHE_DIR, KUBERNETES_VERSION, REPO_ROOT } from "./layout.ts";
 
@@ -55,13 +57,7 @@ function versionLdflags(): string[] {
 /** Finds the Go toolchain: PATH first, then the usual install location. */
 async function goBinary(): Promise<string> {
   for (const candidate of ["go", "/usr/local/go/bin/go"]) {
-    try {
-      const out = await new Deno.Command(candidate, { args: ["version"], stdout: "piped" })
-        .output();
-      if (out.success) return candidate;
-    } catch {
-      // not there
-    }
+    if ((await runCommand(candidate, ["version"])).success) return candidate;
   }
   throw new Error("Cannot build the cluster binaries: no Go toolchain found — install Go ≥ 1.24");
 }
@@ -71,23 +67,14 @@ async function inputKey(go: string): Promise<string> {
   for (const file of SOURCES) {
     hash.update(file).update(await Deno.readFile(`${SOURCE_DIR}/${file}`));
   }
-  const version = await new Deno.Command(go, { args: ["version"], stdout: "piped" }).output();
-  hash.update(version.stdout).update(versionLdflags().join(" "));
+  const version = await runChecked("read the Go version", go, ["version"]);
+  hash.update(version).update(versionLdflags().join(" "));
   return hash.digest("hex").slice(0, 12);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function linkPrograms(dir: string): Promise<void> {
   for (const program of KUBE_PROGRAMS) {
-    if (!await exists(`${dir}/${program}`)) await Deno.symlink("kube", `${dir}/${program}`);
+    if (!await pathExists(`${dir}/${program}`)) await Deno.symlink("kube", `${dir}/${program}`);
   }
 }
 
@@ -106,7 +93,7 @@ export async function ensureBinaries(log: (line: string) => void): Promise<Clust
     coredns: `${dir}/coredns`,
     dir,
   };
-  if (await exists(binaries.kube) && await exists(binaries.coredns)) {
+  if (await pathExists(binaries.kube) && await pathExists(binaries.coredns)) {
     await linkPrograms(dir);
     return binaries;
   }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type CommandResult, runCommand } from "../../install/images/command.ts";
 import { IMAGES, qualifiedImageName } from "../../install/images/build.ts";
 import { writeConfigFile } from "./config_file.ts";
 import { daemonPid, type DaemonSpec } from "./daemons.ts";
@@ -107,14 +108,14 @@ export async function prepareContainerd(): Promise<DaemonSpec> {
   return { name: "containerd", cmd: "containerd", args: ["--config", config] };
 }
 
-async function ctr(args: string[]): Promise<{ success: boolean; stdout: string; stderr: string }> {
-  const out = await new Deno.Command("ctr", {
-    args: ["--address", CONTAINERD.socket, "--namespace", CONTAINERD.namespace, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
-  return { success: out.success, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+function ctr(args: string[]): Promise<CommandResult> {
+  return runCommand("ctr", [
+    "--address",
+    CONTAINERD.socket,
+    "--namespace",
+    CONTAINERD.namespace,
+    ...args,
+  ]);
 }
 
 /**
@@ -153,7 +154,7 @@ export async function checkNoForeignContainerd(): Promise<void> {
  */
 export async function importedImages(): Promise<Record<string, string>> {
   const listed = await ctr(["images", "ls"]);
-  if (!listed.success) throw new Error(`Cannot list containerd images: ${listed.stderr}`);
+  if (!listed.success) throw new Error(`Cannot list containerd images: ${listed.stderr.trim()}`);
   const images: Record<string, string> = {};
   for (const line of listed.stdout.split("\n").slice(1)) {
     const [ref, , digest] = line.split(/\s+/);
@@ -177,7 +178,7 @@ export async function importImages(
   if (Object.entries(digests).every(([name, digest]) => present[name] === digest)) return false;
   const imported = await ctr(["images", "import", archive]);
   if (!imported.success) {
-    throw new Error(`Cannot import the images into containerd: ${imported.stderr}`);
+    throw new Error(`Cannot import the images into containerd: ${imported.stderr.trim()}`);
   }
   return true;
 }

@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { runCommand } from "../../install/images/command.ts";
+import { pathExists } from "../../install/images/path_exists.ts";
 import { containerdAnswers } from "./containerd.ts";
 import { daemonPid, stopDaemon } from "./daemons.ts";
 import { restoreHost } from "./host_settings.ts";
@@ -17,20 +19,10 @@ import { COMPONENTS } from "./status.ts";
 
 const KUBE = `${STATE_DIR}/bin/kube`;
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function runKube(args: string[]): Promise<{ success: boolean; output: string }> {
-  if (!await exists(KUBE)) return { success: false, output: `${KUBE} is missing` };
-  const out = await new Deno.Command(KUBE, { args, stdout: "piped", stderr: "piped" }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { success: out.success, output: text.trim() };
+  if (!await pathExists(KUBE)) return { success: false, output: `${KUBE} is missing` };
+  const result = await runCommand(KUBE, args);
+  return { success: result.success, output: (result.stdout + result.stderr).trim() };
 }
 
 async function stopAll(names: string[]): Promise<string> {
@@ -51,7 +43,7 @@ async function removePods(): Promise<string> {
 
 async function kubeProxyCleanup(): Promise<string> {
   const config = `${STATE.config}/kube-proxy.yaml`;
-  if (!await exists(config)) return "no kube-proxy config";
+  if (!await pathExists(config)) return "no kube-proxy config";
   const result = await runKube(["kube-proxy", "--cleanup", `--config=${config}`]);
   return result.success
     ? "kube-proxy removed its rules"

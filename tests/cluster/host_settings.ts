@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { stdoutOrEmpty } from "../../install/images/command.ts";
+import { pathExists } from "../../install/images/path_exists.ts";
 import { CNI_CACHE_DIR, CONTAINERD, STATE } from "./layout.ts";
 import { parseMountinfo } from "./host_traces.ts";
 
@@ -37,15 +39,6 @@ export interface HostSnapshot {
   existingFolders: string[];
 }
 
-async function output(cmd: string, args: string[]): Promise<string> {
-  try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    return out.success ? new TextDecoder().decode(out.stdout) : "";
-  } catch {
-    return "";
-  }
-}
-
 /**
  * The address the node registers with: the source address of the default IPv4 route, else the
  * first global IPv4 address.
@@ -53,10 +46,12 @@ async function output(cmd: string, args: string[]): Promise<string> {
  * @returns the IPv4 address
  */
 export async function detectNodeIp(): Promise<string> {
-  const routes = JSON.parse(await output("ip", ["-j", "-4", "route", "get", "1.1.1.1"]) || "[]");
+  const routes = JSON.parse(
+    await stdoutOrEmpty("ip", ["-j", "-4", "route", "get", "1.1.1.1"]) || "[]",
+  );
   if (routes[0]?.prefsrc) return routes[0].prefsrc;
   const links = JSON.parse(
-    await output("ip", ["-j", "-4", "addr", "show", "scope", "global"]) || "[]",
+    await stdoutOrEmpty("ip", ["-j", "-4", "addr", "show", "scope", "global"]) || "[]",
   );
   for (const link of links) {
     for (const address of link.addr_info ?? []) if (address.local) return address.local;
@@ -88,16 +83,7 @@ export function parseNftTables(json: string): string[] {
 }
 
 async function nftTables(): Promise<string[]> {
-  return parseNftTables(await output("nft", ["-j", "list", "tables"]));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseNftTables(await stdoutOrEmpty("nft", ["-j", "list", "tables"]));
 }
 
 /**
@@ -105,14 +91,14 @@ async function exists(path: string): Promise<boolean> {
  * one holds the state from before the cluster).
  */
 export async function snapshotHost(): Promise<void> {
-  if (await exists(STATE.hostSnapshot)) return;
+  if (await pathExists(STATE.hostSnapshot)) return;
   const sysctls: Record<string, string> = {};
   for (const path of TOUCHED_SYSCTLS) {
     const value = await readSysctl(path);
     if (value !== undefined) sysctls[path] = value;
   }
   const existingFolders = [];
-  for (const folder of CREATED_FOLDERS) if (await exists(folder)) existingFolders.push(folder);
+  for (const folder of CREATED_FOLDERS) if (await pathExists(folder)) existingFolders.push(folder);
   const snapshot: HostSnapshot = { sysctls, nftTables: await nftTables(), existingFolders };
   await Deno.mkdir(STATE.config, { recursive: true });
   await Deno.writeTextFile(STATE.hostSnapshot, JSON.stringify(snapshot, null, 2));
@@ -125,10 +111,12 @@ export async function enableForwarding(): Promise<void> {
 
 async function removeEmptyNftTable(table: string): Promise<boolean> {
   const [family, name] = table.split(" ");
-  const listing = JSON.parse(await output("nft", ["-j", "list", "table", family, name]) || "{}");
+  const listing = JSON.parse(
+    await stdoutOrEmpty("nft", ["-j", "list", "table", family, name]) || "{}",
+  );
   const hasRules = (listing.nftables ?? []).some((entry: Record<string, unknown>) => entry.rule);
   if (hasRules) return false;
-  await output("nft", ["delete", "table", family, name]);
+  await stdoutOrEmpty("nft", ["delete", "table", family, name]);
   return !(await nftTables()).includes(table);
 }
 
@@ -138,7 +126,7 @@ async function removeCreatedFolder(folder: string): Promise<boolean> {
     return false;
   }
   await Deno.remove(folder, { recursive: true }).catch(() => {});
-  return !await exists(folder);
+  return !await pathExists(folder);
 }
 
 /**
@@ -166,7 +154,7 @@ export async function restoreHost(): Promise<string[]> {
     if (await removeEmptyNftTable(table)) restored.push(`removed empty nftables table ${table}`);
   }
   for (const folder of CREATED_FOLDERS) {
-    if (snapshot.existingFolders.includes(folder) || !await exists(folder)) continue;
+    if (snapshot.existingFolders.includes(folder) || !await pathExists(folder)) continue;
     if (await removeCreatedFolder(folder)) restored.push(`removed ${folder}`);
   }
   await Deno.remove(STATE.hostSnapshot);

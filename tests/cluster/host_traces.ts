@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { runCommand, stdoutOrEmpty } from "../../install/images/command.ts";
 import {
   CACHE_DIR,
   CGROUP_ROOT,
@@ -32,18 +33,8 @@ const IPTABLES_COMMANDS = ["iptables", "ip6tables"];
 const IPTABLES_TABLES = ["filter", "nat", "mangle", "raw"];
 const NETNS_DIR = "/run/netns";
 
-async function output(cmd: string, args: string[]): Promise<string> {
-  try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output();
-    return out.success ? new TextDecoder().decode(out.stdout) : "";
-  } catch {
-    return "";
-  }
-}
-
-async function run(cmd: string, args: string[]): Promise<boolean> {
-  const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output();
-  return out.success;
+async function succeeds(cmd: string, args: string[]): Promise<boolean> {
+  return (await runCommand(cmd, args)).success;
 }
 
 function unescapeMountPath(path: string): string {
@@ -127,7 +118,7 @@ async function clusterProcesses(): Promise<{ pid: number; what: string }[]> {
 }
 
 async function clusterLinks(): Promise<string[]> {
-  const links = JSON.parse(await output("ip", ["-j", "link", "show"]) || "[]");
+  const links = JSON.parse(await stdoutOrEmpty("ip", ["-j", "link", "show"]) || "[]");
   const names = [];
   for (const link of links) {
     const name: string = link.ifname;
@@ -172,7 +163,7 @@ async function clusterIptables(): Promise<Traces["iptables"]> {
   const found = [];
   for (const command of IPTABLES_COMMANDS) {
     for (const table of IPTABLES_TABLES) {
-      const listing = await output(command, ["-w", "-t", table, "-S"]);
+      const listing = await stdoutOrEmpty(command, ["-w", "-t", table, "-S"]);
       for (const rule of clusterIptablesLines(listing)) found.push({ command, table, rule });
     }
   }
@@ -266,14 +257,14 @@ async function unmountAll(): Promise<void> {
   // Deepest first, so nested mounts go before their parents.
   const paths = (await hostMounts()).map((mount) => mount.path).filter(isClusterMount);
   for (const path of paths.reverse()) {
-    if (!await run("umount", [path])) await run("umount", ["-l", path]);
+    if (!await succeeds("umount", [path])) await succeeds("umount", ["-l", path]);
   }
 }
 
 async function removeIptables(): Promise<void> {
   for (const command of IPTABLES_COMMANDS) {
     for (const table of IPTABLES_TABLES) {
-      const lines = clusterIptablesLines(await output(command, ["-w", "-t", table, "-S"]));
+      const lines = clusterIptablesLines(await stdoutOrEmpty(command, ["-w", "-t", table, "-S"]));
       const chains = lines.filter((line) => line.startsWith("-N ")).map((line) =>
         line.split(" ")[1]
       );
@@ -281,11 +272,11 @@ async function removeIptables(): Promise<void> {
       for (const line of lines.filter((line) => line.startsWith("-A "))) {
         const words = line.split(" ");
         if (!CHAIN_PATTERN.test(words[1])) {
-          await run(command, ["-w", "-t", table, "-D", ...splitRule(line.slice(3))]);
+          await succeeds(command, ["-w", "-t", table, "-D", ...splitRule(line.slice(3))]);
         }
       }
-      for (const chain of chains) await run(command, ["-w", "-t", table, "-F", chain]);
-      for (const chain of chains) await run(command, ["-w", "-t", table, "-X", chain]);
+      for (const chain of chains) await succeeds(command, ["-w", "-t", table, "-F", chain]);
+      for (const chain of chains) await succeeds(command, ["-w", "-t", table, "-X", chain]);
     }
   }
 }
@@ -321,7 +312,7 @@ export async function removeTraces(): Promise<Traces> {
   await killAll(before.processes);
   await unmountAll();
   for (const path of await clusterNetns()) await Deno.remove(path).catch(() => {});
-  for (const name of await clusterLinks()) await run("ip", ["link", "del", name]);
+  for (const name of await clusterLinks()) await succeeds("ip", ["link", "del", name]);
   await removeIptables();
   await removeCgroups();
   for (const path of await clusterCniLeases()) await Deno.remove(path).catch(() => {});

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { runCommand } from "../../install/images/command.ts";
 import { STATE, STATE_DIR } from "./layout.ts";
 
 /** The kubectl of the running cluster (a link into the binary cache, made by `up`). */
@@ -41,27 +42,15 @@ export async function kubectl(
   args: string[],
   options: KubectlOptions = {},
 ): Promise<KubectlResult> {
-  const child = new Deno.Command(KUBECTL, {
-    args: [`--kubeconfig=${options.kubeconfig ?? STATE.adminKubeconfig}`, ...args],
-    stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const result = {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-  if (options.check !== false && out.code !== 0) {
+  const result = await runCommand(
+    KUBECTL,
+    [`--kubeconfig=${options.kubeconfig ?? STATE.adminKubeconfig}`, ...args],
+    { stdin: options.stdin },
+  );
+  if (options.check !== false && !result.success) {
     throw new Error(
-      `Cannot run "kubectl ${args.join(" ")}": ${result.stderr.trim() || `exit ${out.code}`}`,
+      `Cannot run "kubectl ${args.join(" ")}": ${result.stderr.trim() || `exit ${result.code}`}`,
     );
   }
-  return result;
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr };
 }

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { runChecked } from "../../install/images/command.ts";
+import { pathExists } from "../../install/images/path_exists.ts";
 import { NARROW_USER, NETWORK, NODE_NAME, STATE } from "./layout.ts";
 
 /** One leaf certificate to issue. */
@@ -121,21 +123,7 @@ export function extensionText(spec: CertificateSpec): string {
 }
 
 async function openssl(args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    const stderr = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`Cannot create the cluster PKI: "openssl ${args.join(" ")}" failed: ${stderr}`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  await runChecked("create the cluster PKI", "openssl", args);
 }
 
 async function newKey(path: string): Promise<void> {
@@ -159,7 +147,7 @@ function randomSerial(): string {
 
 async function ensureCa(name: string, commonName: string): Promise<void> {
   const dir = STATE.pki;
-  if (await exists(`${dir}/${name}.crt`)) return;
+  if (await pathExists(`${dir}/${name}.crt`)) return;
   await newKey(`${dir}/${name}.key`);
   await openssl([
     "req",
@@ -229,7 +217,7 @@ export async function ensurePki(nodeIp: string): Promise<number> {
   await Deno.mkdir(STATE.pki, { recursive: true, mode: 0o700 });
   await ensureCa("ca", "mirrord-ts-ca");
   await ensureCa("front-proxy-ca", "mirrord-ts-front-proxy-ca");
-  if (!await exists(`${STATE.pki}/sa.key`)) {
+  if (!await pathExists(`${STATE.pki}/sa.key`)) {
     await newKey(`${STATE.pki}/sa.key`);
     await openssl(["pkey", "-in", `${STATE.pki}/sa.key`, "-pubout", "-out", `${STATE.pki}/sa.pub`]);
   }
@@ -238,7 +226,7 @@ export async function ensurePki(nodeIp: string): Promise<number> {
   let issued = 0;
   for (const spec of certificateSpecs(nodeIp)) {
     const stale = previousIp !== nodeIp && NODE_IP_CERTIFICATES.includes(spec.name);
-    if (!stale && await exists(`${STATE.pki}/${spec.name}.crt`)) continue;
+    if (!stale && await pathExists(`${STATE.pki}/${spec.name}.crt`)) continue;
     await issue(spec);
     issued++;
   }

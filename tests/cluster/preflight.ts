@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { runCommand } from "../../install/images/command.ts";
 import { CNI_BIN_DIR } from "./layout.ts";
 
 /** Commands `up` runs, with the Debian package that provides each. */
@@ -27,12 +28,7 @@ const REQUIRED_COMMANDS: Record<string, string> = {
 const REQUIRED_CNI_PLUGINS = ["bridge", "host-local", "loopback", "portmap"];
 
 async function onPath(command: string): Promise<boolean> {
-  const out = await new Deno.Command("sh", {
-    args: ["-c", `command -v "$1"`, "sh", command],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return out.success;
+  return (await runCommand("sh", ["-c", `command -v "$1"`, "sh", command])).success;
 }
 
 /**
