@@ -236,7 +236,13 @@ Deno.test({
           command: [
             "sh",
             "-c",
-            "deno --version | head -1; test -S /host/run/containerd/containerd.sock && echo socket-ok; " +
+            "deno --version | head -1; " +
+            // how the agent finds a target container: containerd's API through /host/run
+            "ctr --address /host/run/containerd/containerd.sock -n k8s.io task ls > /tmp/tasks; " +
+            "head -1 /tmp/tasks; " +
+            // and reaches a container's network namespace through the host's /proc
+            "readlink /proc/$(awk 'NR==2 {print $2}' /tmp/tasks)/ns/net | grep -q '^net:' && " +
+            "echo target-netns-ok; " +
             "iptables -t nat -N SMOKE && iptables -t nat -S SMOKE && iptables-legacy -V; nft --version",
           ],
           securityContext: { capabilities: { add: ["SYS_ADMIN", "SYS_PTRACE", "NET_ADMIN"] } },
@@ -252,10 +258,11 @@ Deno.test({
       });
       const lines = agent.trim().split("\n");
       assert.match(lines[0], /^deno 2\.9\.6 /);
-      assert.equal(lines[1], "socket-ok");
-      assert.equal(lines[2], "-N SMOKE");
-      assert.match(lines[3], /^iptables v1\.8\.9 \(legacy\)/);
-      assert.match(lines[4], /^nftables v/);
+      assert.match(lines[1], /^TASK\s+PID\s+STATUS/);
+      assert.equal(lines[2], "target-netns-ok");
+      assert.equal(lines[3], "-N SMOKE");
+      assert.match(lines[4], /^iptables v1\.8\.9 \(legacy\)/);
+      assert.match(lines[5], /^nftables v/);
     });
   },
 });
