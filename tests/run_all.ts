@@ -9,6 +9,7 @@
 import { prepareMachine } from "./setup/prepare_machine.ts";
 import { runDenoTests, runStaticChecks, type TierResult } from "./setup/tiers.ts";
 import { isRoot } from "./setup/privileges.ts";
+import { clusterDownIfUp } from "./cluster/down.ts";
 
 const ALL_TIERS = ["static", "unit", "integration", "e2e"] as const;
 type Tier = typeof ALL_TIERS[number];
@@ -35,10 +36,15 @@ async function runTier(tier: Tier): Promise<TierResult> {
     case "integration":
       return await runDenoTests("integration", ["tests/integration"], { needsRoot: true });
     case "e2e":
-      return await runDenoTests("e2e", ["tests/cluster", "tests/e2e"], {
-        needsRoot: true,
-        serial: true,
-      });
+      try {
+        return await runDenoTests("e2e", ["tests/cluster", "tests/e2e"], {
+          needsRoot: true,
+          serial: true,
+        });
+      } finally {
+        // The tests bring the local cluster up; whatever happened, it must not outlive the tier.
+        if (isRoot()) await clusterDownIfUp();
+      }
   }
 }
 
