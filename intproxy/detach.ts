@@ -25,20 +25,44 @@ function libc(): Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] {
   return loaded.symbols;
 }
 
+function linkOf(fd: number | string): string | null {
+  try {
+    return Deno.readLinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every open fd that refers to the same open stdio object as fds 0–2 (Deno keeps duplicates of
+ * stdout and stderr for its own handles; they hold the CLI's pipe open too).
+ */
+function stdioDescriptors(): number[] {
+  const stdio = new Set([0, 1, 2].map(linkOf).filter((l): l is string => l !== null));
+  const fds = new Set([0, 1, 2]);
+  for (const entry of Deno.readDirSync("/proc/self/fd")) {
+    const link = linkOf(entry.name);
+    if (link !== null && stdio.has(link) && link !== "/dev/null") fds.add(Number(entry.name));
+  }
+  return [...fds];
+}
+
 /**
  * Starts a new session (no controlling terminal, own process group) and points stdin, stdout and
- * stderr at /dev/null, so the CLI reading our stdout sees EOF.
+ * stderr — and Deno's own duplicates of them — at /dev/null, so the CLI reading our stdout sees
+ * EOF.
  *
  * @returns false when a call failed (the intproxy still works, it just stays attached)
  */
 export function detachFromTerminal(): boolean {
   const c = libc();
   const sessionOk = c.setsid() >= 0;
+  const targets = stdioDescriptors();
   const devNull = c.open(new TextEncoder().encode("/dev/null\0"), O_RDWR);
   if (devNull < 0) return false;
   let ok = sessionOk;
-  for (const fd of [0, 1, 2]) ok = c.dup2(devNull, fd) >= 0 && ok;
-  if (devNull > 2) c.close(devNull);
+  for (const fd of targets) ok = c.dup2(devNull, fd) >= 0 && ok;
+  if (!targets.includes(devNull)) c.close(devNull);
   return ok;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { completionsCommand } from "./completions.ts";
+import { intproxyCommand } from "./intproxy.ts";
 import { verifyConfigCommand } from "./verify_config.ts";
 
 /** A subcommand and whether help shows it. */
@@ -19,4 +20,5 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { build: completionsCommand, hidden: false },
   { build: verifyConfigCommand, hidden: true },
+  { build: intproxyCommand, hidden: true },
 ];
