@@ -24,11 +24,12 @@ export interface ScriptedAgentOptions {
   silent?: boolean;
 }
 
-/** A scripted agent serving one client connection at a time. */
+/** A scripted agent; messages of every client land in one inbox, `send` goes to the newest. */
 export class ScriptedAgent implements AsyncDisposable {
   readonly #listener: Deno.TcpListener;
   readonly #options: ScriptedAgentOptions;
   #conn: Deno.TcpConn | null = null;
+  readonly #clients = new Set<Deno.TcpConn>();
   #inbox: ClientMessage[] = [];
   #waiters: (() => void)[] = [];
   /** every message received, in order */
@@ -75,8 +76,7 @@ export class ScriptedAgent implements AsyncDisposable {
    *
    * @param bytes what to send
    */
-  sendRaw(bytes: Uint8Array): void {
-    const conn = this.#conn;
+  sendRaw(bytes: Uint8Array, conn = this.#conn): void {
     if (!conn) throw new Error("no client connected to the scripted agent");
     (async () => {
       let written = 0;
@@ -118,10 +118,12 @@ export class ScriptedAgent implements AsyncDisposable {
 
   /** Drops the client connection (the agent "dies"). */
   dropClient(): void {
-    try {
-      this.#conn?.close();
-    } catch {
-      // Already closed.
+    for (const conn of this.#clients) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
     }
   }
 
@@ -129,9 +131,12 @@ export class ScriptedAgent implements AsyncDisposable {
     for await (const conn of this.#listener) {
       conn.setNoDelay(true);
       this.#conn = conn;
+      this.#clients.add(conn);
       this.#connected();
-      await this.#serve(conn);
-      this.#disconnected();
+      this.#serve(conn).then(() => {
+        this.#clients.delete(conn);
+        if (this.#conn === conn) this.#disconnected();
+      });
     }
   }
 
@@ -147,21 +152,20 @@ export class ScriptedAgent implements AsyncDisposable {
       }
       if (n === null) return;
       decoder.push(buffer.subarray(0, n));
-      for (const message of decoder.drain()) this.#dispatch(message);
+      for (const message of decoder.drain()) this.#dispatch(conn, message);
     }
   }
 
-  #dispatch(message: ClientMessage): void {
+  #dispatch(conn: Deno.TcpConn, message: ClientMessage): void {
     this.received.push(message);
     if (message === "Ping") {
-      if (!this.#options.silent) this.send("Pong");
+      if (!this.#options.silent) this.sendRaw(encodeDaemonMessage("Pong"), conn);
       return;
     }
     if (typeof message === "object" && "SwitchProtocolVersion" in message) {
       const ours = this.#options.version ?? PROTOCOL_VERSION;
-      this.send({
-        SwitchProtocolVersionResponse: settleVersion(ours, message.SwitchProtocolVersion),
-      });
+      const settled = settleVersion(ours, message.SwitchProtocolVersion);
+      this.sendRaw(encodeDaemonMessage({ SwitchProtocolVersionResponse: settled }), conn);
       return;
     }
     if (message === "ReadyForLogs") return;
