@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createPod, type PodOptions } from "../harness/pod.ts";
-import { rootTest } from "../harness/root_only.ts";
-import { mirrordExec, PYTHON } from "./run_exec.ts";
+import { execTest, mirrordExec, PYTHON } from "./run_exec.ts";
 
 const POD: PodOptions = {
   env: {
@@ -25,7 +24,7 @@ const POD: PodOptions = {
   },
 };
 
-rootTest("mirrord exec gives the app the pod's env with exclude, override and unset", async () => {
+execTest("mirrord exec gives the app the pod's env with exclude, override and unset", async () => {
   await using pod = await createPod(POD);
   const run = await mirrordExec(pod, [PYTHON, "-c", PY_ENV], {
     config: {
@@ -47,7 +46,7 @@ rootTest("mirrord exec gives the app the pod's env with exclude, override and un
 const PY_ENV = "import json, os; print(json.dumps({k: os.environ.get(k) for k in " +
   "['APP_MODE', 'SECRET_TOKEN', 'DB_URL', 'DROP_ME', 'EXTRA']}))";
 
-rootTest("mirrord exec fetches only the included variables", async () => {
+execTest("mirrord exec fetches only the included variables", async () => {
   await using pod = await createPod(POD);
   const run = await mirrordExec(pod, [PYTHON, "-c", PY_ENV], {
     config: { feature: { env: { include: ["APP_MODE", "DB_*"] } } },
@@ -62,7 +61,7 @@ rootTest("mirrord exec fetches only the included variables", async () => {
   });
 });
 
-rootTest("cat and python3 read files only the pod has", async () => {
+execTest("cat and python3 read files only the pod has", async () => {
   await using pod = await createPod(POD);
   const cat = await mirrordExec(pod, ["cat", "/srv/app/config.json"]);
   assert.equal(cat.code, 0, cat.stderr);
@@ -76,14 +75,14 @@ rootTest("cat and python3 read files only the pod has", async () => {
   assert.equal(py.stdout, "alpha\nbeta\n");
 });
 
-rootTest("ls lists a directory only the pod has", async () => {
+execTest("ls lists a directory only the pod has", async () => {
   await using pod = await createPod(POD);
   const run = await mirrordExec(pod, ["ls", "/srv/app/data"]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, "a.txt\nb.txt\n");
 });
 
-rootTest("in write mode the app's writes land in the pod", async () => {
+execTest("in write mode the app's writes land in the pod", async () => {
   await using pod = await createPod(POD);
   const run = await mirrordExec(pod, ["sh", "-c", "echo written-remotely > /srv/app/out.txt"], {
     config: { feature: { fs: { mode: "write" } } },
@@ -93,7 +92,7 @@ rootTest("in write mode the app's writes land in the pod", async () => {
   await assert.rejects(Deno.stat("/srv/app/out.txt"), Deno.errors.NotFound);
 });
 
-rootTest("local paths stay local and not_found paths give ENOENT", async () => {
+execTest("local paths stay local and not_found paths give ENOENT", async () => {
   await using pod = await createPod(POD);
   const dir = await Deno.makeTempDir({ prefix: "mirrord_local_" });
   try {
@@ -114,7 +113,7 @@ rootTest("local paths stay local and not_found paths give ENOENT", async () => {
   }
 });
 
-rootTest("the intproxy logs each layer session with its process", async () => {
+execTest("the intproxy logs each layer session with its process", async () => {
   await using pod = await createPod(POD);
   const run = await mirrordExec(pod, ["cat", "/srv/app/config.json"]);
   assert.equal(run.code, 0, run.stderr);

@@ -11,12 +11,8 @@
  */
 import assert from "node:assert/strict";
 import { createPod } from "../harness/pod.ts";
-import { rootTest } from "../harness/root_only.ts";
 import { defaultResolvedConfig, encodeResolvedConfig } from "../../../schema/mod.ts";
-import { BUILT_LAYER } from "../../../cli/exec/layer_path.ts";
-import { mirrordExec, PYTHON, spawnExec } from "./run_exec.ts";
-
-const LAYER = Deno.env.get("MIRRORD_LAYER_FILE") || BUILT_LAYER;
+import { execTest, LAYER, mirrordExec, PYTHON, spawnExec } from "./run_exec.ts";
 
 /** Remote file + remote TCP connection, then on "go" uses both and reports what happened. */
 const SURVIVOR = `
@@ -43,7 +39,7 @@ seen['signals'] = signals
 print(json.dumps(seen), flush=True)
 `;
 
-rootTest(
+execTest(
   "an agent killed mid-session makes remote fds fail, ends the app and the intproxy",
   async () => {
     await using pod = await createPod({ files: { "app/data.txt": "abcdef" } });
@@ -75,7 +71,7 @@ rootTest(
   },
 );
 
-rootTest("a client sending garbage to the intproxy is dropped, the app keeps working", async () => {
+execTest("a client sending garbage to the intproxy is dropped, the app keeps working", async () => {
   await using pod = await createPod({ files: { "app/data.txt": "still here" } });
   await using session = await spawnExec(pod, [
     PYTHON,
@@ -96,7 +92,7 @@ rootTest("a client sending garbage to the intproxy is dropped, the app keeps wor
   assert.ok(session.log().some((r) => r.message === "dropping a layer that sent an invalid frame"));
 });
 
-rootTest("a layer that cannot reach its intproxy stops the app with one clear line", async () => {
+execTest("a layer that cannot reach its intproxy stops the app with one clear line", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;
   listener.close();
@@ -118,7 +114,7 @@ rootTest("a layer that cannot reach its intproxy stops the app with one clear li
   assert.match(stderr, new RegExp(`\\[layer\\] .*127\\.0\\.0\\.1:${port}`));
 });
 
-rootTest("mirrord exec with an unreachable agent fails before starting the app", async () => {
+execTest("mirrord exec with an unreachable agent fails before starting the app", async () => {
   await using pod = await createPod();
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;

@@ -7,8 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createPod, type Pod } from "../harness/pod.ts";
-import { rootTest } from "../harness/root_only.ts";
-import { mirrordExec, PYTHON } from "./run_exec.ts";
+import { execTest, mirrordExec, PYTHON } from "./run_exec.ts";
 
 const APPS = new URL("../../apps/remote_tour/", import.meta.url).pathname;
 
@@ -33,7 +32,7 @@ async function podLoopbackHttp(pod: Pod): Promise<number> {
   return Number(server.output.find((l) => l.startsWith("ready "))!.split(" ")[1]);
 }
 
-rootTest("getent hosts resolves names only the pod's DNS and /etc/hosts know", async () => {
+execTest("getent hosts resolves names only the pod's DNS and /etc/hosts know", async () => {
   await using pod = await createPod();
   const run = await mirrordExec(pod, ["getent", "hosts", pod.dnsName, pod.hostsName]);
   assert.equal(run.code, 0, run.stderr);
@@ -41,7 +40,7 @@ rootTest("getent hosts resolves names only the pod's DNS and /etc/hosts know", a
   assert.deepEqual(lines, [[pod.podIp, pod.dnsName], [pod.podIp, pod.hostsName]]);
 });
 
-rootTest("curl reaches a server on the pod's own loopback", async () => {
+execTest("curl reaches a server on the pod's own loopback", async () => {
   await using pod = await createPod();
   const port = await podLoopbackHttp(pod);
   const run = await mirrordExec(pod, [
@@ -55,7 +54,7 @@ rootTest("curl reaches a server on the pod's own loopback", async () => {
   assert.equal(run.stdout, "served inside the pod\n");
 });
 
-rootTest("hostname prints the pod's hostname", async () => {
+execTest("hostname prints the pod's hostname", async () => {
   await using pod = await createPod({ hostname: "checkout-7f9c" });
   const run = await mirrordExec(pod, ["hostname"]);
   assert.equal(run.code, 0, run.stderr);
@@ -68,7 +67,7 @@ for (
     `${APPS}tour.mjs`,
   ]]] as const
 ) {
-  rootTest(
+  execTest(
     `a ${runtime} app reads, resolves, connects over TCP and UDP and sees the hostname remotely`,
     async () => {
       await using pod = await createPod({ files: { "app/config.json": '{"from":"pod"}' } });
@@ -93,7 +92,7 @@ for (
   );
 }
 
-rootTest(
+execTest(
   "the pod's echo servers are out of the host's reach (so the tests above prove something)",
   async () => {
     await using pod = await createPod();

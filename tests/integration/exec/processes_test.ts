@@ -6,12 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { createPod } from "../harness/pod.ts";
-import { rootTest } from "../harness/root_only.ts";
-import { mirrordExec, PYTHON } from "./run_exec.ts";
+import { execTest, mirrordExec, PYTHON } from "./run_exec.ts";
 
 const FILES = { files: { "app/config.json": "remote config\n" } };
 
-rootTest("a fork+exec child of the app is layered too", async () => {
+execTest("a fork+exec child of the app is layered too", async () => {
   await using pod = await createPod(FILES);
   const run = await mirrordExec(pod, [
     PYTHON,
@@ -28,7 +27,7 @@ rootTest("a fork+exec child of the app is layered too", async () => {
   assert.equal(cat.parent_pid, python.pid, "cat is python's child, in a fresh session after exec");
 });
 
-rootTest("a forked child without exec shares its parent's remote file", async () => {
+execTest("a forked child without exec shares its parent's remote file", async () => {
   await using pod = await createPod(FILES);
   const run = await mirrordExec(pod, [
     PYTHON,
@@ -53,7 +52,7 @@ rootTest("a forked child without exec shares its parent's remote file", async ()
   );
 });
 
-rootTest("a child in skip_processes runs without the layer", async () => {
+execTest("a child in skip_processes runs without the layer", async () => {
   await using pod = await createPod(FILES);
   const run = await mirrordExec(pod, ["sh", "-c", "cat /srv/app/config.json; echo exit=$?"], {
     config: { skip_processes: ["cat"] },

@@ -8,10 +8,56 @@
  */
 import type { Pod } from "../harness/pod.ts";
 import { type RunningAgent, startAgent } from "../harness/agent.ts";
+import { isRoot } from "../../setup/privileges.ts";
+import { BUILT_LAYER } from "../../../cli/exec/layer_path.ts";
 
 const CLI = new URL("../../../cli/main.ts", import.meta.url).pathname;
 /** The python the pod's servers use; the pyenv shim on PATH would add a shell in between. */
 export const PYTHON = "/usr/bin/python3";
+
+const LAYER_MAKEFILE = new URL("../../../layer/Makefile", import.meta.url).pathname;
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let warned = false;
+
+/**
+ * `Deno.test` for a `mirrord exec` test: needs root (namespaces) and the layer. Without root, or
+ * in a checkout that has no layer sources at all, the test is ignored with a loud notice; a layer
+ * whose sources exist but whose build is missing makes the test fail (the build is broken).
+ *
+ * @param name the test name
+ * @param fn the test body
+ */
+export function execTest(name: string, fn: () => Promise<void>): void {
+  const layerSources = exists(LAYER_MAKEFILE) || !!Deno.env.get("MIRRORD_LAYER_FILE");
+  const root = isRoot();
+  if ((!root || !layerSources) && !warned) {
+    warned = true;
+    console.warn(
+      `!!! mirrord exec tests SKIPPED: ${
+        !root ? "not root" : `no layer in this checkout (${LAYER_MAKEFILE})`
+      } !!!`,
+    );
+  }
+  Deno.test({
+    name,
+    ignore: !root || !layerSources,
+    fn,
+    sanitizeOps: false,
+    sanitizeResources: false,
+  });
+}
+
+/** The layer the tests use. */
+export const LAYER = Deno.env.get("MIRRORD_LAYER_FILE") || BUILT_LAYER;
 
 /** Options of {@link spawnExec}. */
 export interface ExecOptions {
