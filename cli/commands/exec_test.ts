@@ -200,3 +200,41 @@ Deno.test("mirrord exec names a missing layer and a missing command", async () =
   assert.equal(noCommand.code, 1);
   assert.match(noCommand.stderr, /Cannot run "no-such-cmd-xyz": command not found/);
 });
+
+Deno.test("mirrord exec forwards SIGTERM to the app and exits with its status", async () => {
+  await using agent = envAgent({});
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/mirrord.json`, JSON.stringify({ connect_tcp: agent.address }));
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        CLI,
+        "exec",
+        "-f",
+        `${dir}/mirrord.json`,
+        "--",
+        "sh",
+        "-c",
+        'trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.1; done',
+      ],
+      env: { MIRRORD_LAYER_FILE: HARMLESS_PRELOAD, MIRRORD_PROGRESS_MODE: "off", TMPDIR: dir },
+      stdin: "null",
+      stdout: "piped",
+    }).spawn();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!out.includes("ready\n")) out += (await lines.read()).value ?? "";
+    child.kill("SIGTERM");
+    while (true) {
+      const { value, done } = await lines.read();
+      if (done) break;
+      out += value;
+    }
+    assert.equal(out, "ready\ngot TERM\n");
+    assert.equal((await child.status).code, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

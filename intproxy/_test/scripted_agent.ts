@@ -30,6 +30,7 @@ export class ScriptedAgent implements AsyncDisposable {
   readonly #options: ScriptedAgentOptions;
   #conn: Deno.TcpConn | null = null;
   readonly #clients = new Set<Deno.TcpConn>();
+  #paused: PromiseWithResolvers<void> | null = null;
   #inbox: ClientMessage[] = [];
   #waiters: (() => void)[] = [];
   /** every message received, in order */
@@ -116,6 +117,17 @@ export class ScriptedAgent implements AsyncDisposable {
     }
   }
 
+  /** Stops reading from clients (a slow agent); their writes back up. */
+  pauseReading(): void {
+    this.#paused ??= Promise.withResolvers<void>();
+  }
+
+  /** Reads again after {@link pauseReading}. */
+  resumeReading(): void {
+    this.#paused?.resolve();
+    this.#paused = null;
+  }
+
   /** Drops the client connection (the agent "dies"). */
   dropClient(): void {
     for (const conn of this.#clients) {
@@ -144,6 +156,7 @@ export class ScriptedAgent implements AsyncDisposable {
     const decoder = new ClientMessageDecoder();
     const buffer = new Uint8Array(256 * 1024);
     while (true) {
+      if (this.#paused) await this.#paused.promise;
       let n: number | null;
       try {
         n = await conn.read(buffer);

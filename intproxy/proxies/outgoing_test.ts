@@ -297,3 +297,50 @@ Deno.test("OutgoingProxy tells the agent when a connection's app socket never ar
   });
   assert.deepEqual(inner(await agent.next(isTcp)), { Close: { connection_id: 6n } });
 });
+
+Deno.test("OutgoingProxy stops reading from the app while the agent link is backed up", async () => {
+  await using agent = ScriptedAgent.start();
+  await using session = await startSession(agent);
+  await using layer = await ScriptedLayer.connect(session.address);
+  const reply = await connectOk(layer, "10.0.0.9:84");
+  const { uid } = inner(await agent.next(isTcp)).ConnectV2;
+  agent.send({
+    TcpOutgoing: {
+      ConnectV2: {
+        uid,
+        connect: {
+          Ok: {
+            connection_id: 9n,
+            remote_address: { Ip: "10.0.0.9:84" },
+            local_address: { Ip: "10.0.0.2:40009" },
+          },
+        },
+      },
+    },
+  });
+  const [hostname, port] = (reply.layer_address as { Ip: string }).Ip.split(":");
+  const app = await Deno.connect({ hostname, port: Number(port) });
+  agent.pauseReading();
+  const total = 48 * 1024 * 1024;
+  const chunk = new Uint8Array(256 * 1024).fill(7);
+  let sent = 0;
+  const writing = (async () => {
+    while (sent < total) {
+      sent += await app.write(chunk.subarray(0, Math.min(chunk.length, total - sent)));
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const backlog = session.session.agentBacklog();
+  assert.ok(backlog <= 4 * 1024 * 1024 + 128 * 1024, `intproxy holds ${backlog} bytes`);
+  assert.ok(sent < total, "the app is held back by TCP flow control");
+  agent.resumeReading();
+  await writing;
+  let received = 0;
+  while (received < total) {
+    const write = inner(await agent.next(isTcp, 15000)).Write;
+    assert.ok(write.bytes.every((b: number) => b === 7));
+    received += write.bytes.length;
+  }
+  assert.equal(received, total, "nothing lost");
+  app.close();
+});
