@@ -12,6 +12,7 @@ import {
   encodeClientMessage,
 } from "../protocol-wasm/mod.ts";
 import type { Logger } from "./log.ts";
+import { MessageReader } from "./message_reader.ts";
 import { StreamWriter } from "./stream_writer.ts";
 
 /**
@@ -47,16 +48,15 @@ export class AgentLinkError extends Error {
 /** One connection to the agent. */
 export class AgentConnection {
   readonly #conn: Deno.Conn;
-  readonly #decoder = new DaemonMessageDecoder();
-  readonly #buffer = new Uint8Array(256 * 1024);
+  readonly #reader: MessageReader<DaemonMessage>;
   readonly #writer: StreamWriter;
-  #eof = false;
   #closed = false;
   #writeFailure: ((error: Error) => void) | null = null;
 
   /** @param conn an open stream to the agent */
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
+    this.#reader = new MessageReader(conn, new DaemonMessageDecoder());
     this.#writer = new StreamWriter(conn, (error) => this.#writeFailure?.(error));
   }
 
@@ -109,34 +109,15 @@ export class AgentConnection {
    * @throws {AgentLinkError} on undecodable bytes or a read error
    */
   async receive(): Promise<DaemonMessage | null> {
-    while (true) {
-      let message: DaemonMessage | undefined;
-      try {
-        message = this.#decoder.next();
-      } catch (error) {
-        throw new AgentLinkError((error as Error).message, { cause: error });
-      }
-      if (message !== undefined) return message;
-      if (this.#eof) {
-        if (this.#decoder.bufferedBytes > 0) {
-          throw new AgentLinkError(
-            `the agent closed the connection in the middle of a message ` +
-              `(${this.#decoder.bufferedBytes} bytes left over)`,
-          );
-        }
-        return null;
-      }
-      let n: number | null;
-      try {
-        n = await this.#conn.read(this.#buffer);
-      } catch (error) {
-        if (this.#closed) return null;
-        throw new AgentLinkError(`reading from the agent failed: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      if (n === null) this.#eof = true;
-      else this.#decoder.push(this.#buffer.subarray(0, n));
+    try {
+      return await this.#reader.next();
+    } catch (error) {
+      if (this.#closed) return null;
+      const reason = (error as Error).message.replace(
+        /^reading failed/,
+        "reading from the agent failed",
+      );
+      throw new AgentLinkError(reason, { cause: error });
     }
   }
 

@@ -26,7 +26,8 @@ export async function recordIntproxyPid(pid: number, path = ciStorePath()): Prom
   const file = await Deno.open(path, { read: true, write: true, create: true });
   try {
     await file.lock(true);
-    const text = new TextDecoder().decode(await readAll(file)).trim();
+    // flock is advisory: reading through a second descriptor is fine while we hold the lock.
+    const text = (await Deno.readTextFile(path)).trim();
     const store = text ? JSON.parse(text) : {};
     for (const key of ["intproxy_pids", "extproxy_pids", "sidecar_pids", "user_pids"]) {
       if (!Array.isArray(store[key])) store[key] = [];
@@ -41,19 +42,4 @@ export async function recordIntproxyPid(pid: number, path = ciStorePath()): Prom
   } finally {
     file.close();
   }
-}
-
-async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  const buffer = new Uint8Array(16 * 1024);
-  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {
-    chunks.push(buffer.slice(0, n));
-  }
-  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

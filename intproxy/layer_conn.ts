@@ -12,6 +12,7 @@ import {
   type LocalMessage,
   type ProxyToLayerMessage,
 } from "../protocol-wasm/mod.ts";
+import { MessageReader, MessageReadError } from "./message_reader.ts";
 import { StreamWriter } from "./stream_writer.ts";
 
 /** A layer message with its envelope. */
@@ -33,14 +34,14 @@ const MAX_LAYER_FRAME = 64 * 1024 * 1024;
 export class LayerConnection {
   readonly #conn: Deno.TcpConn;
   readonly #decoder = new LayerFrameDecoder({ maxMessageBytes: MAX_LAYER_FRAME });
-  readonly #buffer = new Uint8Array(128 * 1024);
+  readonly #reader: MessageReader<LayerFrame>;
   readonly #writer: StreamWriter;
-  #eof = false;
   #closed = false;
 
   /** @param conn the accepted connection */
   constructor(conn: Deno.TcpConn) {
     this.#conn = conn;
+    this.#reader = new MessageReader(conn, this.#decoder, 128 * 1024);
     conn.setNoDelay(true);
     this.#writer = new StreamWriter(conn, () => this.close());
   }
@@ -65,40 +66,18 @@ export class LayerConnection {
   /**
    * The next frame from the layer.
    *
-   * @returns the frame, or null once the layer closed the link at a frame boundary
+   * @returns the frame, or null once the layer closed (or reset) the link at a frame boundary
    * @throws {LayerProtocolError} on an undecodable frame, EOF inside a frame or a read error
    */
   async receive(): Promise<LayerFrame | null> {
-    while (true) {
-      if (this.#closed) return null;
-      let frame: LayerFrame | undefined;
-      try {
-        frame = this.#decoder.next();
-      } catch (error) {
-        throw new LayerProtocolError((error as Error).message, { cause: error });
-      }
-      if (frame !== undefined) return frame;
-      if (this.#eof) {
-        if (this.#decoder.bufferedBytes > 0) {
-          throw new LayerProtocolError(
-            `the layer closed its connection inside a frame (${this.#decoder.bufferedBytes} ` +
-              "bytes left over)",
-          );
-        }
-        return null;
-      }
-      let n: number | null;
-      try {
-        n = await this.#conn.read(this.#buffer);
-      } catch (error) {
-        if (this.#closed) return null;
-        if (error instanceof Deno.errors.ConnectionReset) return null;
-        throw new LayerProtocolError(`reading from the layer failed: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      if (n === null) this.#eof = true;
-      else this.#decoder.push(this.#buffer.subarray(0, n));
+    if (this.#closed) return null;
+    try {
+      return await this.#reader.next();
+    } catch (error) {
+      const reset = error instanceof MessageReadError && error.kind === "io" &&
+        error.cause instanceof Deno.errors.ConnectionReset;
+      if (this.#closed || reset) return null;
+      throw new LayerProtocolError((error as Error).message, { cause: error });
     }
   }
 

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import type { ClientMessage, FileRequest } from "../../protocol-wasm/mod.ts";
+import { READ_ONLY, READ_WRITE } from "../_test/open_options.ts";
 import { ScriptedAgent } from "../_test/scripted_agent.ts";
 import { ScriptedLayer } from "../_test/scripted_layer.ts";
 import { startSession } from "../_test/session_under_test.ts";
-
-const READ_ONLY = {
-  read: true,
-  write: false,
-  append: false,
-  truncate: false,
-  create: false,
-  create_new: false,
-};
-const READ_WRITE = { ...READ_ONLY, write: true };
 
 function fileRequest(message: ClientMessage): FileRequest | null {
   return typeof message === "object" && "FileRequest" in message ? message.FileRequest : null;

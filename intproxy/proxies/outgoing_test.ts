@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import type { ClientMessage, OutgoingConnectResponse } from "../../protocol-wasm/mod.ts";
+import type {
+  ClientMessage,
+  DaemonMessage,
+  OutgoingConnectResponse,
+} from "../../protocol-wasm/mod.ts";
 import { ScriptedAgent } from "../_test/scripted_agent.ts";
 import { ScriptedLayer } from "../_test/scripted_layer.ts";
 import { startSession } from "../_test/session_under_test.ts";
@@ -31,6 +35,31 @@ async function connectOk(
   return result.Ok;
 }
 
+/** The agent's successful `ConnectV2` answer. */
+function connected(
+  protocol: "TcpOutgoing" | "UdpOutgoing",
+  uid: string,
+  connectionId: bigint,
+  remote: string | { Unix: { Pathname: string } },
+  local: string | { Unix: "Unnamed" },
+) {
+  const address = (a: typeof remote | typeof local) => typeof a === "string" ? { Ip: a } : a;
+  return {
+    [protocol]: {
+      ConnectV2: {
+        uid,
+        connect: {
+          Ok: {
+            connection_id: connectionId,
+            remote_address: address(remote),
+            local_address: address(local),
+          },
+        },
+      },
+    },
+  } as unknown as DaemonMessage;
+}
+
 async function readSome(conn: Deno.Conn): Promise<string | null> {
   const buffer = new Uint8Array(1024);
   const n = await conn.read(buffer);
@@ -50,20 +79,7 @@ Deno.test("OutgoingProxy relays a TCP connection both ways with half-close (Conn
   const [hostname, port] = (reply.layer_address as { Ip: string }).Ip.split(":");
   const app = await Deno.connect({ hostname, port: Number(port) });
   await app.write(text("GET /"));
-  agent.send({
-    TcpOutgoing: {
-      ConnectV2: {
-        uid: connect.uid,
-        connect: {
-          Ok: {
-            connection_id: 4n,
-            remote_address: { Ip: "10.0.0.9:80" },
-            local_address: { Ip: "10.0.0.2:40000" },
-          },
-        },
-      },
-    },
-  });
+  agent.send(connected("TcpOutgoing", connect.uid, 4n, "10.0.0.9:80", "10.0.0.2:40000"));
   assert.deepEqual(inner(await agent.next(isTcp)), {
     Write: { connection_id: 4n, bytes: text("GET /") },
   });
@@ -190,20 +206,7 @@ Deno.test("OutgoingProxy relays UDP datagrams and ends on the layer's Close", as
     },
   });
   const { uid } = inner(await agent.next(isUdp)).ConnectV2;
-  agent.send({
-    UdpOutgoing: {
-      ConnectV2: {
-        uid,
-        connect: {
-          Ok: {
-            connection_id: 8n,
-            remote_address: { Ip: "10.0.0.9:53" },
-            local_address: { Ip: "10.0.0.2:5353" },
-          },
-        },
-      },
-    },
-  });
+  agent.send(connected("UdpOutgoing", uid, 8n, "10.0.0.9:53", "10.0.0.2:5353"));
   const answer = await ask;
   assert.ok(
     "Outgoing" in answer && "Connect" in answer.Outgoing && "Ok" in answer.Outgoing.Connect,
@@ -229,20 +232,9 @@ Deno.test("OutgoingProxy intercepts unix streams on a socket path of its own", a
   await using layer = await ScriptedLayer.connect(session.address);
   const ask = connectOk(layer, { Unix: { Pathname: "/run/app.sock" } });
   const { uid } = inner(await agent.next(isTcp)).ConnectV2;
-  agent.send({
-    TcpOutgoing: {
-      ConnectV2: {
-        uid,
-        connect: {
-          Ok: {
-            connection_id: 3n,
-            remote_address: { Unix: { Pathname: "/run/app.sock" } },
-            local_address: { Unix: "Unnamed" },
-          },
-        },
-      },
-    },
-  });
+  agent.send(
+    connected("TcpOutgoing", uid, 3n, { Unix: { Pathname: "/run/app.sock" } }, { Unix: "Unnamed" }),
+  );
   const reply = await ask;
   assert.ok("Unix" in reply.layer_address);
   const path = (reply.layer_address.Unix as { Pathname: string }).Pathname;
@@ -281,20 +273,7 @@ Deno.test("OutgoingProxy tells the agent when a connection's app socket never ar
   const reply = await connectOk(layer, "10.0.0.9:83");
   const { uid } = inner(await agent.next(isTcp)).ConnectV2;
   await layer.send({ Outgoing: { Close: { conn_id: reply.connection_id } } });
-  agent.send({
-    TcpOutgoing: {
-      ConnectV2: {
-        uid,
-        connect: {
-          Ok: {
-            connection_id: 6n,
-            remote_address: { Ip: "10.0.0.9:83" },
-            local_address: { Ip: "10.0.0.2:40001" },
-          },
-        },
-      },
-    },
-  });
+  agent.send(connected("TcpOutgoing", uid, 6n, "10.0.0.9:83", "10.0.0.2:40001"));
   assert.deepEqual(inner(await agent.next(isTcp)), { Close: { connection_id: 6n } });
 });
 
@@ -304,20 +283,7 @@ Deno.test("OutgoingProxy stops reading from the app while the agent link is back
   await using layer = await ScriptedLayer.connect(session.address);
   const reply = await connectOk(layer, "10.0.0.9:84");
   const { uid } = inner(await agent.next(isTcp)).ConnectV2;
-  agent.send({
-    TcpOutgoing: {
-      ConnectV2: {
-        uid,
-        connect: {
-          Ok: {
-            connection_id: 9n,
-            remote_address: { Ip: "10.0.0.9:84" },
-            local_address: { Ip: "10.0.0.2:40009" },
-          },
-        },
-      },
-    },
-  });
+  agent.send(connected("TcpOutgoing", uid, 9n, "10.0.0.9:84", "10.0.0.2:40009"));
   const [hostname, port] = (reply.layer_address as { Ip: string }).Ip.split(":");
   const app = await Deno.connect({ hostname, port: Number(port) });
   agent.pauseReading();

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { READ_ONLY } from "../_test/open_options.ts";
 import { isReadOnlyOpen, ReadOnlyFile } from "./readonly_buffer.ts";
 
 const bytes = new TextEncoder().encode("abcdefgh");
@@ -27,15 +28,7 @@ Deno.test("ReadOnlyFile.absoluteSeek() rewrites relative seeks and refuses negat
 });
 
 Deno.test("isReadOnlyOpen() is true only for plain reads", () => {
-  const read = {
-    read: true,
-    write: false,
-    append: false,
-    truncate: false,
-    create: false,
-    create_new: false,
-  };
-  assert.equal(isReadOnlyOpen(read), true);
-  assert.equal(isReadOnlyOpen({ ...read, write: true }), false);
-  assert.equal(isReadOnlyOpen({ ...read, create: true }), false);
+  assert.equal(isReadOnlyOpen(READ_ONLY), true);
+  assert.equal(isReadOnlyOpen({ ...READ_ONLY, write: true }), false);
+  assert.equal(isReadOnlyOpen({ ...READ_ONLY, create: true }), false);
 });
