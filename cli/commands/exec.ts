@@ -54,6 +54,13 @@ export async function execApp(binary: string, args: string[], params: ExecParams
   });
   for (const warning of loaded.warnings) progress.warn(warning);
   const config = loaded.config;
+  const outgoing = config.feature.network.outgoing;
+  if (params.remoteDns === false && (outgoing.tcp || outgoing.udp)) {
+    progress.warn(
+      "--no-remote-dns with outgoing traffic enabled: names resolve on this machine but " +
+        "connections leave from the target, so cluster-internal names will not resolve",
+    );
+  }
 
   const executable = which(binary, env.PATH);
   if (executable === null) {
