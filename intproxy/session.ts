@@ -56,6 +56,12 @@ export interface SessionOptions {
   killGraceSecs?: number;
 }
 
+function describeLayerMessage(message: LayerToProxyMessage): string {
+  const [outer, inner] = Object.entries(message)[0];
+  const variant = inner && typeof inner === "object" ? Object.keys(inner)[0] : undefined;
+  return variant && /^[A-Z]/.test(variant) ? `${outer}(${variant})` : outer;
+}
+
 function expectsReply(message: LayerToProxyMessage): boolean {
   if ("File" in message) return !("Close" in message.File) && !("CloseDir" in message.File);
   if ("Outgoing" in message) return !("Close" in message.Outgoing);
@@ -212,6 +218,9 @@ export class Session implements ProxyContext {
         return;
       }
       this.#heartbeat.heard();
+      if (this.log.enabled("trace")) {
+        this.log.trace("agent message", { message: describeDaemonMessage(message) });
+      }
       try {
         this.#route(message);
       } catch (error) {
@@ -363,6 +372,13 @@ export class Session implements ProxyContext {
   }
 
   #layerMessage(state: LayerState, id: bigint, message: LayerToProxyMessage): void {
+    if (this.log.enabled("trace")) {
+      this.log.trace("layer message", {
+        layer: state.id,
+        id,
+        message: describeLayerMessage(message),
+      });
+    }
     const wantsReply = expectsReply(message);
     if (this.#failure) {
       if (wantsReply) state.conn.send(id, this.#proxyFailed());
