@@ -34,6 +34,8 @@ export function buildProgram(): Command<[], { verbose?: true }> {
     .helpOption("-h, --help", "print help")
     .option("--verbose", "show stack traces of errors")
     .showHelpAfterError(false)
+    // exec passes everything after the program name to it (mirrord's trailing arguments)
+    .enablePositionalOptions()
     .configureOutput({ outputError: () => {}, getOutHelpWidth: () => HELP_WIDTH })
     .exitOverride();
   program.helpCommand(false);

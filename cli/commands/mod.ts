@@ -7,6 +7,8 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { completionsCommand } from "./completions.ts";
+import { execCommand } from "./exec.ts";
+import { intproxyCommand } from "./intproxy.ts";
 import { verifyConfigCommand } from "./verify_config.ts";
 
 /** A subcommand and whether help shows it. */
@@ -18,5 +20,7 @@ export interface CommandEntry {
 /** Every subcommand, in help order. */
 export const COMMANDS: CommandEntry[] = [
   { build: completionsCommand, hidden: false },
+  { build: execCommand, hidden: false },
   { build: verifyConfigCommand, hidden: true },
+  { build: intproxyCommand, hidden: true },
 ];
