@@ -5,8 +5,9 @@
  *                                     report, answer "hello <n>" and close; then close the listener.
  *                                     OPTS (comma list): accept4 (with SOCK_CLOEXEC), noaddr (accept
  *                                     with NULL address), self (a thread connects to the listener
- *                                     itself), reuseport (SO_REUSEPORT before bind)
+ *                                     itself)
  *   incoming bind IP PORT [IP PORT...] one socket per address: print bind's result and getsockname
+ *   incoming bind-shared IP PORT      two sockets with SO_REUSEPORT on the same address, as bind
  *   incoming listen IP PORT           bind and listen, print listen's result, close
  *   incoming dup-close IP PORT        listen, dup the fd, close the original, print "dup open",
  *                                     then close the dup
@@ -32,7 +33,7 @@
 #include "scenario.h"
 
 struct opts {
-  int accept4, noaddr, self, reuseport;
+  int accept4, noaddr, self;
 };
 
 static struct opts parse_opts(const char *text) {
@@ -41,17 +42,14 @@ static struct opts parse_opts(const char *text) {
   o.accept4 = strstr(text, "accept4") != NULL;
   o.noaddr = strstr(text, "noaddr") != NULL;
   o.self = strstr(text, "self") != NULL;
-  o.reuseport = strstr(text, "reuseport") != NULL;
   return o;
 }
 
-static int open_listener(FILE *out, const char *ip, int port, const struct opts *o) {
+static int open_listener(FILE *out, const char *ip, int port) {
   struct sockaddr_storage ss;
   socklen_t len = sockaddr_parse(ip, port, &ss);
   int fd = socket(ss.ss_family, SOCK_STREAM, 0);
   if (fd < 0) return report_errno(out, "socket"), -1;
-  int one = 1;
-  if (o->reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   if (bind(fd, (struct sockaddr *)&ss, len) < 0) return report_errno(out, "bind"), -1;
   if (listen(fd, 16) < 0) return report_errno(out, "listen"), -1;
   struct sockaddr_storage local;
@@ -122,11 +120,13 @@ static int serve(FILE *out, int listener, int count, const struct opts *o) {
   return 0;
 }
 
-static int bind_each(FILE *out, int argc, char **argv) {
+static int bind_each(FILE *out, int argc, char **argv, int reuse_port) {
   for (int i = 0; i + 1 < argc; i += 2) {
     struct sockaddr_storage ss, local;
     socklen_t len = sockaddr_parse(argv[i], atoi(argv[i + 1]), &ss), local_len = sizeof local;
     int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+    int one = 1;
+    if (reuse_port) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     errno = 12345;
     int rc = bind(fd, (struct sockaddr *)&ss, len);
     char a[80];
@@ -153,7 +153,7 @@ static void *thread_serve(void *arg) {
   char *text = NULL;
   size_t len = 0;
   FILE *mine = open_memstream(&text, &len);
-  int fd = open_listener(mine, j->ip, j->port, &o);
+  int fd = open_listener(mine, j->ip, j->port);
   if (fd >= 0) serve(mine, fd, 1, &o);
   fclose(mine);
   pthread_mutex_lock(j->lock);
@@ -168,20 +168,22 @@ int run_case(FILE *out, int argc, char **argv) {
   const char *op = argv[0];
   if (!strcmp(op, "serve") && argc >= 4) {
     struct opts o = parse_opts(argc > 4 ? argv[4] : NULL);
-    int fd = open_listener(out, argv[1], atoi(argv[2]), &o);
+    int fd = open_listener(out, argv[1], atoi(argv[2]));
     return fd < 0 ? 1 : serve(out, fd, atoi(argv[3]), &o);
   }
-  if (!strcmp(op, "bind")) return bind_each(out, argc - 1, argv + 1);
+  if (!strcmp(op, "bind")) return bind_each(out, argc - 1, argv + 1, 0);
+  if (!strcmp(op, "bind-shared") && argc == 3) {
+    char *twice[] = {argv[1], argv[2], argv[1], argv[2]};
+    return bind_each(out, 4, twice, 1);
+  }
   if (!strcmp(op, "listen") && argc == 3) {
-    struct opts o = {0};
-    int fd = open_listener(out, argv[1], atoi(argv[2]), &o);
+    int fd = open_listener(out, argv[1], atoi(argv[2]));
     if (fd < 0) return 0;
     close(fd);
     return 0;
   }
   if (!strcmp(op, "dup-close") && argc == 3) {
-    struct opts o = {0};
-    int fd = open_listener(out, argv[1], atoi(argv[2]), &o);
+    int fd = open_listener(out, argv[1], atoi(argv[2]));
     if (fd < 0) return 1;
     int copy = dup(fd);
     close(fd);
@@ -193,7 +195,7 @@ int run_case(FILE *out, int argc, char **argv) {
   }
   if (!strcmp(op, "fork") && argc == 3) {
     struct opts o = {0};
-    int fd = open_listener(out, argv[1], atoi(argv[2]), &o);
+    int fd = open_listener(out, argv[1], atoi(argv[2]));
     if (fd < 0) return 1;
     fflush(out);
     pid_t pid = fork();
@@ -209,8 +211,7 @@ int run_case(FILE *out, int argc, char **argv) {
     return 0;
   }
   if (!strcmp(op, "exec") && argc == 3) {
-    struct opts o = {0};
-    int fd = open_listener(out, argv[1], atoi(argv[2]), &o);
+    int fd = open_listener(out, argv[1], atoi(argv[2]));
     if (fd < 0) return 1;
     char fd_text[16];
     snprintf(fd_text, sizeof fd_text, "%d", fd);
@@ -234,7 +235,7 @@ int run_case(FILE *out, int argc, char **argv) {
     int fds[16];
     int n = argc - 2 < 16 ? argc - 2 : 16;
     for (int i = 0; i < n; i++)
-      if ((fds[i] = open_listener(out, argv[1], atoi(argv[2 + i]), &o)) < 0) return 1;
+      if ((fds[i] = open_listener(out, argv[1], atoi(argv[2 + i]))) < 0) return 1;
     for (int i = 0; i < n; i++)
       if (serve(out, fds[i], 1, &o)) return 1;
     return 0;
