@@ -234,6 +234,8 @@ void incoming_accepted(int listen_fd, int new_fd, struct sockaddr *addr, socklen
     LOG_WRN("The internal proxy gave no metadata for an accepted connection; it shows its local addresses");
     return;
   }
+  /* a connection the intproxy did not make (a local client): it echoes the real peer back */
+  if (sockaddr_same((struct sockaddr *)&c.remote, (struct sockaddr *)&peer)) return;
   sockaddr_set_port((struct sockaddr *)&c.in_cluster, sockaddr_port((struct sockaddr *)&l.requested));
   as_family(l.domain, &c.remote, &c.remote_len);
   as_family(l.domain, &c.in_cluster, &c.in_cluster_len);

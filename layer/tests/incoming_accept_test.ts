@@ -100,7 +100,7 @@ Deno.test("accept() of a connection the intproxy did not make keeps the real add
   await withPeer({ incoming: {} }, async (peer) => {
     const r = await runApp(peer, "incoming", [
       "serve",
-      "127.0.0.1",
+      "0.0.0.0",
       String(freePort()),
       "1",
       "self",
