@@ -318,7 +318,7 @@ static int parse_open_options(const char *s, struct open_options *o) {
   return 0;
 }
 
-static int parse_sockaddr(const char *ip, const char *port, struct sockaddr_storage *ss, socklen_t *len) {
+int parse_sockaddr(const char *ip, const char *port, struct sockaddr_storage *ss, socklen_t *len) {
   memset(ss, 0, sizeof *ss);
   if (!strncmp(ip, "unix:", 5) || !strncmp(ip, "abstract:", 9)) {
     struct sockaddr_un *un = (struct sockaddr_un *)ss;
@@ -451,7 +451,7 @@ static int cmd_encode(int argc, char **argv) {
   return 0;
 }
 
-static size_t parse_hex(const char *hex, uint8_t *out, size_t cap) {
+size_t parse_hex(const char *hex, uint8_t *out, size_t cap) {
   size_t n = 0;
   for (const char *p = hex; *p && n < cap;) {
     if (*p == ' ') {

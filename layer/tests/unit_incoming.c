@@ -20,21 +20,6 @@
 #include "incoming_policy.h"
 #include "unit_driver.h"
 
-static socklen_t parse_ip(const char *ip, int port, struct sockaddr_storage *ss) {
-  memset(ss, 0, sizeof *ss);
-  struct sockaddr_in *in = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-  if (inet_pton(AF_INET, ip, &in->sin_addr) == 1) {
-    in->sin_family = AF_INET;
-    in->sin_port = htons((uint16_t)port);
-    return sizeof *in;
-  }
-  inet_pton(AF_INET6, ip, &in6->sin6_addr);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons((uint16_t)port);
-  return sizeof *in6;
-}
-
 static void print_addr(const struct sockaddr_storage *ss) {
   char ip[INET6_ADDRSTRLEN], text[80];
   const void *raw = ss->ss_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
@@ -71,7 +56,8 @@ static int decide(int argc, char **argv) {
   struct layer_config c;
   if (argc < 3 || load_config(&c) < 0) return 0;
   struct sockaddr_storage ss;
-  socklen_t len = parse_ip(argv[0], atoi(argv[1]), &ss);
+  socklen_t len;
+  parse_sockaddr(argv[0], argv[1], &ss, &len);
   int debugger = argc > 3 && !strcmp(argv[3], "debugger");
   struct port_subscription s;
   incoming_subscription(&c, (uint16_t)atoi(argv[1]), &s);
@@ -91,7 +77,8 @@ static int decide(int argc, char **argv) {
 static int attempts(int argc, char **argv) {
   if (argc < 2) return 2;
   struct sockaddr_storage ss, out[4];
-  parse_ip(argv[0], atoi(argv[1]), &ss);
+  socklen_t len;
+  parse_sockaddr(argv[0], argv[1], &ss, &len);
   size_t n = incoming_bind_attempts((struct sockaddr *)&ss, argc > 2, argc > 2 ? (uint16_t)atoi(argv[2]) : 0, out);
   putchar('[');
   for (size_t i = 0; i < n; i++) {
@@ -106,11 +93,13 @@ static int messages(const char *kind, int argc, char **argv) {
   struct sockaddr_storage a, p;
   struct wbuf b;
   wb_init(&b, NULL, 0);
+  socklen_t la, lp;
   if (!strcmp(kind, "unsubscribe") && argc == 3) {
-    socklen_t len = parse_ip(argv[0], atoi(argv[1]), &a);
-    enc_port_unsubscribe(&b, (uint16_t)atoi(argv[2]), (struct sockaddr *)&a, len);
+    parse_sockaddr(argv[0], argv[1], &a, &la);
+    enc_port_unsubscribe(&b, (uint16_t)atoi(argv[2]), (struct sockaddr *)&a, la);
   } else if (!strcmp(kind, "metadata") && argc == 4) {
-    socklen_t la = parse_ip(argv[0], atoi(argv[1]), &a), lp = parse_ip(argv[2], atoi(argv[3]), &p);
+    parse_sockaddr(argv[0], argv[1], &a, &la);
+    parse_sockaddr(argv[2], argv[3], &p, &lp);
     enc_incoming_conn_metadata(&b, (struct sockaddr *)&a, la, (struct sockaddr *)&p, lp);
   } else {
     return 2;
@@ -123,9 +112,8 @@ static int messages(const char *kind, int argc, char **argv) {
 }
 
 static int decode_metadata(const char *hex) {
-  size_t n = strlen(hex) / 2;
-  uint8_t *bytes = malloc(n ? n : 1);
-  for (size_t i = 0; i < n; i++) sscanf(hex + 2 * i, "%2hhx", &bytes[i]);
+  uint8_t bytes[256];
+  size_t n = parse_hex(hex, bytes, sizeof bytes);
   struct rbuf r;
   rb_init(&r, bytes, n);
   struct sockaddr_storage remote, local;
@@ -136,7 +124,6 @@ static int decode_metadata(const char *hex) {
   printf(",\"local_address\":");
   print_addr(&local);
   printf(",\"error\":%d}\n", r.err || r.pos != r.len);
-  free(bytes);
   return 0;
 }
 
