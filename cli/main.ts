@@ -9,6 +9,7 @@ import { CommanderError } from "commander";
 import pc from "picocolors";
 import { CliError, ReportedFailure, UsageError } from "./_errors.ts";
 import { ConfigError } from "./config/config_error.ts";
+import { KubeError } from "./kube/kube_errors.ts";
 import { buildProgram } from "./program.ts";
 
 function report(error: unknown, verbose: boolean): number {
@@ -26,6 +27,12 @@ function report(error: unknown, verbose: boolean): number {
     }
     if (verbose && error.cause) console.error(error.cause);
     return error.exitCode;
+  }
+  if (error instanceof KubeError) {
+    // Kubernetes failures (kubeconfig, API errors, agent start) carry their own next step.
+    console.error(`${pc.red("error:")} ${error.describe()}`);
+    if (verbose) console.error(error);
+    return 1;
   }
   console.error(
     `${pc.red("error:")} ${(error as Error)?.message ?? error} — this is a bug, please report it`,

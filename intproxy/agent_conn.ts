@@ -45,16 +45,19 @@ export class AgentLinkError extends Error {
   }
 }
 
+/** A byte stream to the agent: TCP, or a Kubernetes port-forward. */
+export type AgentStream = Pick<Deno.Conn, "read" | "write" | "close">;
+
 /** One connection to the agent. */
 export class AgentConnection {
-  readonly #conn: Deno.Conn;
+  readonly #conn: AgentStream;
   readonly #reader: MessageReader<DaemonMessage>;
   readonly #writer: StreamWriter;
   #closed = false;
   #writeFailure: ((error: Error) => void) | null = null;
 
   /** @param conn an open stream to the agent */
-  constructor(conn: Deno.Conn) {
+  constructor(conn: AgentStream) {
     this.#conn = conn;
     this.#reader = new MessageReader(conn, new DaemonMessageDecoder());
     this.#writer = new StreamWriter(conn, (error) => this.#writeFailure?.(error));

@@ -2,11 +2,13 @@
  * How the intproxy reaches its agent (how-it-works.md §4.1 step 5): `connect_tcp` from the config
  * (our direct path, also mirrord's test path), else `MIRRORD_AGENT_CONNECT_INFO` (externally
  * tagged JSON): `ExternalProxy` is a TCP address retried after 450 ms, 1.35 s and 3 s;
- * `DirectKubernetes` needs the intproxy's own port-forward, which this intproxy does not open yet.
+ * `DirectKubernetes` is reached through the intproxy's own port-forward (`agent_port_forward.ts`).
  *
  * @module
  */
+import type { ResolvedConfig } from "../schema/mod.ts";
 import { AgentConnection } from "./agent_conn.ts";
+import { connectThroughPortForward } from "./agent_port_forward.ts";
 
 /** The agent cannot be reached; the message says why and what to do. */
 export class AgentUnreachableError extends Error {
@@ -80,15 +82,26 @@ export function agentTarget(
  * Connects to the agent.
  *
  * @param target where it is
+ * @param kube the config and environment a Kubernetes port-forward is built from
  * @returns the connection
  * @throws {AgentUnreachableError} when it cannot be reached
  */
-export async function connectToAgent(target: AgentTarget): Promise<AgentConnection> {
+export async function connectToAgent(
+  target: AgentTarget,
+  kube?: { config: ResolvedConfig; env: Record<string, string> },
+): Promise<AgentConnection> {
   if (target.kind === "kubernetes") {
-    throw new AgentUnreachableError(
-      `Cannot reach agent pod "${target.podNamespace}/${target.podName}": this intproxy has no ` +
-        "Kubernetes port-forward yet — use connect_tcp",
-    );
+    if (!kube) {
+      throw new AgentUnreachableError(
+        `Cannot reach agent pod "${target.podNamespace}/${target.podName}": no config to ` +
+          "build a Kubernetes client from",
+      );
+    }
+    try {
+      return await connectThroughPortForward(target, kube.config, kube.env);
+    } catch (error) {
+      throw new AgentUnreachableError((error as Error).message, { cause: error });
+    }
   }
   let lastError: unknown;
   for (const delay of [0, ...target.retryDelaysMs]) {

@@ -92,7 +92,10 @@ export async function runIntproxy(options: IntproxyOptions = {}): Promise<number
 
   let agent;
   try {
-    agent = await connectToAgent(agentTarget(config.connect_tcp, env.MIRRORD_AGENT_CONNECT_INFO));
+    agent = await connectToAgent(
+      agentTarget(config.connect_tcp, env.MIRRORD_AGENT_CONNECT_INFO),
+      { config, env },
+    );
     await pingAgent(agent, log, (config.agent.communication_timeout ?? 30) * 1000);
   } catch (error) {
     const message = (error as Error).message;

@@ -31,7 +31,7 @@ export class MessageReadError extends Error {
 
 /** Whole messages from one connection. */
 export class MessageReader<T> {
-  readonly #conn: Deno.Conn;
+  readonly #conn: Pick<Deno.Conn, "read">;
   readonly #decoder: StreamingDecoder<T>;
   readonly #buffer: Uint8Array;
   #eof = false;
@@ -41,7 +41,11 @@ export class MessageReader<T> {
    * @param decoder the facade decoder for its message type
    * @param bufferSize bytes read per syscall
    */
-  constructor(conn: Deno.Conn, decoder: StreamingDecoder<T>, bufferSize = 256 * 1024) {
+  constructor(
+    conn: Pick<Deno.Conn, "read">,
+    decoder: StreamingDecoder<T>,
+    bufferSize = 256 * 1024,
+  ) {
     this.#conn = conn;
     this.#decoder = decoder;
     this.#buffer = new Uint8Array(bufferSize);

@@ -1,8 +1,8 @@
 /**
  * `mirrord exec [EXEC-PARAMS] [--] <binary> [args…]` (how-it-works.md §1.5): resolve the config,
  * reach the agent, negotiate, fetch the remote environment, start the intproxy and run the app
- * with the layer; the exit status is the app's. Today the agent must already run at
- * `connect_tcp`; the Kubernetes path plugs in as another `AgentConnector`.
+ * with the layer; the exit status is the app's. The agent is created in the cluster (or, with
+ * `connect_tcp`, already runs there).
  *
  * @module
  */
@@ -76,9 +76,10 @@ export async function execApp(binary: string, args: string[], params: ExecParams
   }
   const layer = layerPath(env);
   const baseEnv = config.use_proxy ? env : withoutProxyVars(env);
-  const connector = agentConnectorFor(config);
+  const connector = agentConnectorFor(config, baseEnv);
   applyOssExperimentalDefaults(config);
 
+  await connector.prepare?.(progress);
   progress.task(`connecting to the ${connector.description}`);
   const link = await connector.connect();
   let remote: Record<string, string>;

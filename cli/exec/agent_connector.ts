@@ -1,18 +1,22 @@
 /**
  * Where `mirrord exec` gets its agent from. The direct path (`connect_tcp`, mirrord's testing
- * path) connects to an agent already listening; the Kubernetes path (create the agent, wait for
- * it, port-forward) plugs in here as another {@link AgentConnector}.
+ * path) connects to an agent already listening; otherwise the agent is created in the cluster
+ * and reached through port-forwards (`cli/kube/kube_connector.ts`).
  *
  * @module
  */
 import type { ResolvedConfig } from "../../schema/mod.ts";
 import { CliError } from "../_errors.ts";
+import type { CreationReporter } from "../kube/create_agent.ts";
+import { KubernetesConnector } from "../kube/kube_connector.ts";
 import { AgentLink } from "./agent_link.ts";
 
 /** A way to reach the session's agent. */
 export interface AgentConnector {
   /** what the summary says about the agent, e.g. `agent at 10.0.0.2:61337` */
   readonly description: string;
+  /** Creates the agent and waits for it, when the connector has to (Kubernetes). */
+  prepare?(report: CreationReporter): Promise<void>;
   /** Opens a fresh connection (the CLI's own; the intproxy opens its own later). */
   connect(): Promise<AgentLink>;
   /** `MIRRORD_AGENT_CONNECT_INFO` for the intproxy, or undefined when `connect_tcp` says it all */
@@ -55,13 +59,13 @@ export class DirectConnector implements AgentConnector {
  * Chooses how to reach the agent for this config.
  *
  * @param config the resolved config
+ * @param env the environment (kubeconfig and credential plugins read it)
  * @returns the connector
- * @throws {CliError} when the config needs a path that is not built yet
  */
-export function agentConnectorFor(config: ResolvedConfig): AgentConnector {
+export function agentConnectorFor(
+  config: ResolvedConfig,
+  env: Record<string, string> = Deno.env.toObject(),
+): AgentConnector {
   if (config.connect_tcp) return new DirectConnector(config.connect_tcp);
-  throw new CliError(
-    "Cannot create an agent in the cluster: this build only connects to a running agent",
-    { hint: 'set connect_tcp (e.g. "connect_tcp": "127.0.0.1:61337") to the agent\'s address' },
-  );
+  return new KubernetesConnector(config, env);
 }

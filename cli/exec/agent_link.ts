@@ -10,6 +10,7 @@ import {
   DaemonMessageDecoder,
   encodeClientMessage,
 } from "../../protocol-wasm/mod.ts";
+import type { ByteStream } from "../kube/byte_stream.ts";
 
 /** The agent went away, sent garbage, or took too long. */
 export class AgentLinkError extends Error {
@@ -22,13 +23,13 @@ export class AgentLinkError extends Error {
 
 /** A request/reply connection to the agent. */
 export class AgentLink {
-  readonly #conn: Deno.Conn;
+  readonly #conn: ByteStream;
   readonly #decoder = new DaemonMessageDecoder();
   readonly #buffer = new Uint8Array(64 * 1024);
   #eof = false;
 
-  /** @param conn an open stream to the agent (TCP today, a port-forward later) */
-  constructor(conn: Deno.Conn) {
+  /** @param conn an open stream to the agent (TCP, or a Kubernetes port-forward) */
+  constructor(conn: ByteStream) {
     this.#conn = conn;
   }
 
