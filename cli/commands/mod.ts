@@ -9,6 +9,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { completionsCommand } from "./completions.ts";
 import { execCommand } from "./exec.ts";
 import { intproxyCommand } from "./intproxy.ts";
+import { lsCommand } from "./ls.ts";
 import { verifyConfigCommand } from "./verify_config.ts";
 
 /** A subcommand and whether help shows it. */
@@ -23,4 +24,5 @@ export const COMMANDS: CommandEntry[] = [
   { build: execCommand, hidden: false },
   { build: verifyConfigCommand, hidden: true },
   { build: intproxyCommand, hidden: true },
+  { build: lsCommand, hidden: true },
 ];
