@@ -203,3 +203,22 @@ export async function createAgentJob(
     },
   });
 }
+
+/**
+ * Deletes an agent Job and its pod; failures are ignored (the Job's ttl or an admin cleans up).
+ *
+ * @param client the API client
+ * @param namespace the Job's namespace
+ * @param name the Job's name
+ */
+export async function deleteAgentJob(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<void> {
+  await client.request(
+    "DELETE",
+    `/apis/batch/v1/namespaces/${namespace}/jobs/${name}?propagationPolicy=Background`,
+    { action: `delete the agent Job "${name}"` },
+  ).catch(() => {});
+}

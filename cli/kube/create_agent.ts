@@ -8,7 +8,7 @@
 import { MIRRORD_COMPAT_VERSION, type ResolvedConfig } from "../../schema/mod.ts";
 import { targetType } from "../config/target_path.ts";
 import type { KubeClient } from "./api_client.ts";
-import { agentJobManifest, agentPlacement, createAgentJob } from "./agent_job.ts";
+import { agentJobManifest, agentPlacement, createAgentJob, deleteAgentJob } from "./agent_job.ts";
 import { agentParams } from "./agent_params.ts";
 import { createEphemeralAgent, ephemeralAgentContainer } from "./ephemeral.ts";
 import { KubeError } from "./kube_errors.ts";
@@ -125,16 +125,22 @@ async function create(
   report.task("creating agent pod...");
   await createAgentJob(client, namespace, agentJobManifest(config, params, target));
   report.task("waiting for pod to be ready...");
-  const podName = await waitForJobAgent(
-    client,
-    namespace,
-    params.name,
-    params.image,
-    MIRRORD_COMPAT_VERSION,
-    podReport,
-    signal,
-  );
-  return { podName, namespace, port: params.port, jobName: params.name };
+  try {
+    const podName = await waitForJobAgent(
+      client,
+      namespace,
+      params.name,
+      params.image,
+      MIRRORD_COMPAT_VERSION,
+      podReport,
+      signal,
+    );
+    return { podName, namespace, port: params.port, jobName: params.name };
+  } catch (error) {
+    // An agent that never started never exits, so its ttl would never remove it.
+    await deleteAgentJob(client, namespace, params.name);
+    throw error;
+  }
 }
 
 /**
