@@ -23,6 +23,8 @@ export interface AgentLocation {
   port: number;
   /** the Job, when the agent runs as one */
   jobName: string | null;
+  /** the target's pod and container; null when targetless */
+  runtime: RuntimeData | null;
 }
 
 /** What the creation tells the user. */
@@ -116,6 +118,7 @@ async function create(
       namespace: runtime.namespace,
       port: params.port,
       jobName: null,
+      runtime,
     };
   }
   const namespace = runtime ? config.agent.namespace ?? client.namespace : targetNamespace;
@@ -135,7 +138,7 @@ async function create(
       podReport,
       signal,
     );
-    return { podName, namespace, port: params.port, jobName: params.name };
+    return { podName, namespace, port: params.port, jobName: params.name, runtime };
   } catch (error) {
     // An agent that never started never exits, so its ttl would never remove it.
     await deleteAgentJob(client, namespace, params.name);

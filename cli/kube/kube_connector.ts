@@ -1,6 +1,7 @@
 /**
  * The Kubernetes way to the agent for `mirrord exec`: build the client from the kubeconfig,
- * create the agent and wait for it ({@link createAgent}), then reach it through port-forwards —
+ * create the agent and wait for it ({@link createAgent}), read the target's volume mounts remotely
+ * (`auto_mount`), then reach the agent through port-forwards —
  * one for the CLI's own connection, and `MIRRORD_AGENT_CONNECT_INFO` (`DirectKubernetes`) so the
  * intproxy opens its own.
  *
@@ -10,6 +11,7 @@ import type { ResolvedConfig } from "../../schema/mod.ts";
 import type { AgentConnector } from "../exec/agent_connector.ts";
 import { AgentLink } from "../exec/agent_link.ts";
 import { KubeClient } from "./api_client.ts";
+import { applyAutoMount } from "./auto_mount.ts";
 import {
   type AgentLocation,
   createAgent,
@@ -63,6 +65,7 @@ export class KubernetesConnector implements AgentConnector {
   async prepare(report: CreationReporter): Promise<void> {
     for (const notice of preflight(this.#config)) report.info(notice);
     this.#location = await createAgent(this.#client(), this.#config, report);
+    if (this.#location.runtime) applyAutoMount(this.#config, this.#location.runtime);
   }
 
   async connect(): Promise<AgentLink> {
