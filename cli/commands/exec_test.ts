@@ -178,10 +178,76 @@ Deno.test("mirrord exec refuses to run inside a mirrord session", async () => {
   assert.match(run.stderr, /Cannot run mirrord inside mirrord/);
 });
 
-Deno.test("mirrord exec without connect_tcp says the cluster path is not built", async () => {
-  const run = await mirrordExec({}, ["true"], { MIRRORD_PROGRESS_MODE: "off" });
+Deno.test("mirrord exec without a kubeconfig says where it looked and what to set", async () => {
+  const home = await Deno.makeTempDir();
+  try {
+    const run = await mirrordExec({}, ["true"], {
+      MIRRORD_PROGRESS_MODE: "off",
+      HOME: home,
+      KUBECONFIG: "",
+      // Deno keeps its cache under HOME unless told otherwise.
+      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+    });
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^error: Cannot find a kubeconfig: ".*\/\.kube\/config" does not exist — set KUBECONFIG/,
+    );
+    assert.doesNotMatch(run.stderr, /^\s+at /m);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("mirrord exec names an unreachable API server and a broken kubeconfig", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    listener.close();
+    await Deno.writeTextFile(
+      `${dir}/kubeconfig`,
+      `clusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: lab, context: {cluster: c, user: u}}]
+current-context: lab
+`,
+    );
+    const down = await mirrordExec({}, ["true"], {
+      MIRRORD_PROGRESS_MODE: "off",
+      KUBECONFIG: `${dir}/kubeconfig`,
+    });
+    assert.equal(down.code, 1);
+    assert.match(
+      down.stderr,
+      new RegExp(
+        `^error: Cannot reach the Kubernetes API server https://127\\.0\\.0\\.1:${port} ` +
+          `\\(context "lab"\\): connection refused — is the cluster running\\?`,
+      ),
+    );
+    await Deno.writeTextFile(`${dir}/broken`, "clusters: [\n  - {name: c\n");
+    const broken = await mirrordExec({}, ["true"], {
+      MIRRORD_PROGRESS_MODE: "off",
+      KUBECONFIG: `${dir}/broken`,
+    });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^error: Cannot read kubeconfig ".*\/broken": /);
+    assert.doesNotMatch(broken.stderr, /^\s+at /m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mirrord exec refuses operator-only targets before touching the cluster", async () => {
+  const run = await mirrordExec({ target: "statefulset/db" }, ["true"], {
+    MIRRORD_PROGRESS_MODE: "off",
+    KUBECONFIG: "/nonexistent/kubeconfig",
+  });
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /^error: Cannot create an agent in the cluster: .+ — set connect_tcp/);
+  assert.match(
+    run.stderr,
+    /^error: Cannot target statefulset: statefulset targets require the mirrord operator/,
+  );
 });
 
 Deno.test("mirrord exec names a missing layer and a missing command", async () => {
