@@ -10,6 +10,7 @@ import { completionsCommand } from "./completions.ts";
 import { execCommand } from "./exec.ts";
 import { intproxyCommand } from "./intproxy.ts";
 import { lsCommand } from "./ls.ts";
+import { portForwardCommand } from "./port_forward.ts";
 import { verifyConfigCommand } from "./verify_config.ts";
 
 /** A subcommand and whether help shows it. */
@@ -22,6 +23,7 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { build: completionsCommand, hidden: false },
   { build: execCommand, hidden: false },
+  { build: portForwardCommand, hidden: false },
   { build: verifyConfigCommand, hidden: true },
   { build: intproxyCommand, hidden: true },
   { build: lsCommand, hidden: true },
