@@ -11,7 +11,9 @@ import type { ByteStream } from "./byte_stream.ts";
 /** Reads lines and exact byte counts from a stream, keeping what it read ahead. */
 export class BufferedReader {
   readonly #stream: ByteStream;
-  #buffer = new Uint8Array(0);
+  /** what was read ahead, in order (joined only when a caller needs bytes that span chunks) */
+  #chunks: Uint8Array[] = [];
+  #length = 0;
   #eof = false;
 
   /** @param stream the stream to read */
@@ -27,11 +29,43 @@ export class BufferedReader {
       this.#eof = true;
       return false;
     }
-    const joined = new Uint8Array(this.#buffer.length + n);
-    joined.set(this.#buffer);
-    joined.set(chunk.subarray(0, n), this.#buffer.length);
-    this.#buffer = joined;
+    this.#chunks.push(chunk.subarray(0, n));
+    this.#length += n;
     return true;
+  }
+
+  /** Removes and returns the first `n` buffered bytes (n ≤ buffered). */
+  #take(n: number): Uint8Array {
+    const first = this.#chunks[0];
+    let out: Uint8Array;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(n);
+    } else {
+      out = new Uint8Array(n);
+      let at = 0;
+      while (at < n) {
+        const chunk = this.#chunks[0];
+        const part = Math.min(chunk.length, n - at);
+        out.set(chunk.subarray(0, part), at);
+        at += part;
+        if (part === chunk.length) this.#chunks.shift();
+        else this.#chunks[0] = chunk.subarray(part);
+      }
+    }
+    this.#length -= n;
+    return out;
+  }
+
+  #indexOfNewline(): number {
+    let offset = 0;
+    for (const chunk of this.#chunks) {
+      const at = chunk.indexOf(10);
+      if (at !== -1) return offset + at;
+      offset += chunk.length;
+    }
+    return -1;
   }
 
   /**
@@ -41,18 +75,15 @@ export class BufferedReader {
    */
   async readLine(): Promise<string | null> {
     while (true) {
-      const nl = this.#buffer.indexOf(10);
+      const nl = this.#indexOfNewline();
       if (nl !== -1) {
-        const end = nl > 0 && this.#buffer[nl - 1] === 13 ? nl - 1 : nl;
-        const line = new TextDecoder().decode(this.#buffer.subarray(0, end));
-        this.#buffer = this.#buffer.subarray(nl + 1);
-        return line;
+        const bytes = this.#take(nl + 1);
+        const end = nl > 0 && bytes[nl - 1] === 13 ? nl - 1 : nl;
+        return new TextDecoder().decode(bytes.subarray(0, end));
       }
       if (!await this.#fill()) {
-        if (this.#buffer.length === 0) return null;
-        const line = new TextDecoder().decode(this.#buffer);
-        this.#buffer = new Uint8Array(0);
-        return line;
+        if (this.#length === 0) return null;
+        return new TextDecoder().decode(this.#take(this.#length));
       }
     }
   }
@@ -61,18 +92,16 @@ export class BufferedReader {
    * Exactly `n` bytes.
    *
    * @param n how many
-   * @returns the bytes
+   * @returns the bytes (a view the caller owns)
    * @throws {Deno.errors.UnexpectedEof} when the stream ends first
    */
   async readExact(n: number): Promise<Uint8Array> {
-    while (this.#buffer.length < n) {
+    while (this.#length < n) {
       if (!await this.#fill()) {
-        throw new Deno.errors.UnexpectedEof(`stream ended ${n - this.#buffer.length} bytes early`);
+        throw new Deno.errors.UnexpectedEof(`stream ended ${n - this.#length} bytes early`);
       }
     }
-    const bytes = this.#buffer.slice(0, n);
-    this.#buffer = this.#buffer.subarray(n);
-    return bytes;
+    return n === 0 ? new Uint8Array(0) : this.#take(n);
   }
 
   /**
@@ -82,10 +111,8 @@ export class BufferedReader {
    * @returns the bytes, or null at EOF
    */
   async readSome(max: number): Promise<Uint8Array | null> {
-    if (this.#buffer.length === 0 && !await this.#fill()) return null;
-    const bytes = this.#buffer.slice(0, max);
-    this.#buffer = this.#buffer.subarray(bytes.length);
-    return bytes;
+    if (this.#length === 0 && !await this.#fill()) return null;
+    return this.#take(Math.min(max, this.#chunks[0].length));
   }
 }
 
