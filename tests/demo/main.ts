@@ -115,7 +115,7 @@ async function main(args: string[]): Promise<number> {
   await phase(
     wasUp
       ? "cluster: already running"
-      : "cluster: bringing up a local Kubernetes (the first run builds it; that takes a while)",
+      : "cluster: bringing up a local Kubernetes (a first run builds it from source, ~15 min)",
     () => clusterUp(),
   );
   let ok = false;
