@@ -6,7 +6,7 @@
  * @module
  */
 import { CommanderError } from "commander";
-import pc from "picocolors";
+import { stderrColors as pc } from "./terminal_colors.ts";
 import { CliError, ReportedFailure, UsageError } from "./_errors.ts";
 import { ConfigError } from "./config/config_error.ts";
 import { KubeError } from "./kube/kube_errors.ts";

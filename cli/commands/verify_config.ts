@@ -10,7 +10,7 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import pc from "picocolors";
+import { stderrColors, stdoutColors } from "../terminal_colors.ts";
 import { type ResolvedConfig, sessionKeyValue, type TargetObject } from "../../schema/mod.ts";
 import { ReportedFailure } from "../_errors.ts";
 import { ConfigEnv } from "../config/config_env.ts";
@@ -110,6 +110,7 @@ function targetText(path: TargetObject | "targetless" | null): string {
  * @returns lines to print
  */
 export function humanVerdict(path: string, verdict: Verdict): string[] {
+  const pc = verdict.type === "Fail" ? stderrColors : stdoutColors;
   if (verdict.type === "Fail") {
     const count = verdict.errors.length;
     return [

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import pc from "picocolors";
+import { stderrColors as pc } from "../terminal_colors.ts";
 
 type Kind = "task" | "info" | "warning" | "done";
 
