@@ -39,11 +39,10 @@ function requestHeaders(request: H2Request, fallbackAuthority: string): http2.Ou
   let path = request.uri;
   let authority = fallbackAuthority;
   let scheme = "http";
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(request.uri)) {
-    const url = new URL(request.uri);
-    path = `${url.pathname}${url.search}`;
-    authority = url.host;
-    scheme = url.protocol.slice(0, -1);
+  const absolute = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(request.uri);
+  if (absolute) {
+    // Not `new URL()`: it would drop a default port from the authority.
+    [, scheme, authority, path] = absolute;
   } else {
     const host = request.headers.find(([n]) => n.toLowerCase() === "host");
     if (host) authority = text(host[1]);
