@@ -1,0 +1,36 @@
+/**
+ * `mirrord exec` with incoming steal, end to end: a python3 or node HTTP server under the layer
+ * answers requests sent to the pod (the pod's own server no longer sees them), sees the remote
+ * client as its peer, and port_mapping / listen_ports / ignore_ports behave as configured.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { createPod } from "../harness/pod.ts";
+import { execTest } from "../exec/run_exec.ts";
+import { appCommand, curl, incoming, podServer, type Runtime, startApp } from "./local_apps.ts";
+
+for (const runtime of ["python3", "node"] as Runtime[]) {
+  execTest(`steal: a ${runtime} server under the layer answers the pod's requests`, async () => {
+    await using pod = await createPod();
+    await podServer(pod, 8080);
+    assert.match(await curl(`http://${pod.podIp}:8080/before`), /^pod GET \/before/);
+    await using app = await startApp(pod, appCommand(runtime, 8080), {
+      config: incoming({ mode: "steal" }),
+    });
+    const tag = runtime === "node" ? "node" : "python";
+    const answer = await curl("-d", "payload", `http://${pod.podIp}:8080/stolen?q=1`);
+    assert.match(
+      answer,
+      new RegExp(
+        `^local ${tag} POST /stolen\\?q=1 peer=${
+          pod.hostIp.replaceAll(".", "\\.")
+        }:\\d+ body=payload$`,
+      ),
+    );
+    assert.equal(
+      await app.line(),
+      answer.replace(/^local \w+ /, "request ").replace(/ body=.*$/, ""),
+    );
+  });
+}
