@@ -82,6 +82,28 @@ function isChunked(headers: HttpHeaders): boolean {
   return codings.at(-1) === "chunked";
 }
 
+/**
+ * Whether an HTTP/1 request carries a body (content-length or chunked).
+ *
+ * @param headers the request's headers
+ * @returns true when it does
+ */
+export function hasBodyFraming(headers: HttpHeaders): boolean {
+  return isChunked(headers) || find(headers, "content-length") !== undefined;
+}
+
+/** Consumes a body nobody sends (keeps the end of the request observable). */
+function drained(
+  rest: AsyncIterable<InternalHttpBodyFrame> | null,
+): AsyncIterable<InternalHttpBodyFrame> | null {
+  if (rest === null) return null;
+  return (async function* () {
+    for await (const _ of rest) {
+      // An unframed HTTP/1 request has no body.
+    }
+  })();
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   let size = 0;
   for (const part of parts) size += part.length;
@@ -204,16 +226,11 @@ export class Http1Connection {
   async send(request: LocalRequest): Promise<{ response: LocalResponse; done: Promise<void> }> {
     this.#exchanges++;
     const headers = request.headers.filter(([n]) => n.toLowerCase() !== "expect");
-    const hasLength = find(headers, "content-length") !== undefined;
-    let chunked = isChunked(headers);
-    const hasBody = request.rest !== null ||
-      request.frames.some((f) => "Data" in f && f.Data.length > 0);
-    if (!hasLength && !chunked && hasBody) {
-      if (request.version === "HTTP/1.1") {
-        headers.push(["transfer-encoding", "chunked"]);
-        chunked = true;
-      } else this.reusable = false; // an HTTP/1.0 body without a length ends with the connection
-    }
+    // The body framing is the request's own (RFC 9112 §6.3): without content-length or chunked
+    // transfer-coding an HTTP/1 request has no body, whatever the agent's frames say.
+    const chunked = isChunked(headers);
+    const framed = chunked || find(headers, "content-length") !== undefined;
+    if (!framed) request = { ...request, frames: [], rest: drained(request.rest) };
     const connection = find(headers, "connection")?.toLowerCase() ?? "";
     if (
       /\bclose\b/.test(connection) ||

@@ -1,7 +1,7 @@
 /**
- * Pooled HTTP clients to the user app, keyed by (app listener, HTTP version) as in mirrord's
- * intproxy: HTTP/1 keep-alive connections (one request at a time each) and one h2c session per
- * listener. Idle connections close after `experimental.idle_local_http_connection_timeout`.
+ * Pooled HTTP clients to the user app, keyed by app listener and HTTP version as in mirrord's
+ * intproxy, and also by the remote client (so `getpeername` in the app is right for every request):
+ * HTTP/1 keep-alive connections (one request at a time each) and h2c sessions. Idle connections close after `experimental.idle_local_http_connection_timeout`.
  * Connecting retries with backoff 50, 100, 200, 400, 500 … ms (9 attempts: the app may be between
  * `listen` and its first `accept`, or restarting); a request that fails on a reused connection
  * before any response byte is sent again once on a fresh one (the app closed an idle socket),
@@ -14,6 +14,7 @@ import type { ConnMetadataResponse } from "./_types.ts";
 import type { ConnMetadataStore } from "./incoming_metadata.ts";
 import { H2Session } from "./local_h2.ts";
 import {
+  hasBodyFraming,
   Http1Connection,
   LocalHttpError,
   type LocalRequest,
@@ -35,6 +36,14 @@ export interface Exchange {
   response: LocalResponse;
   /** resolves when the exchange finished in both directions */
   done: Promise<void>;
+}
+
+/**
+ * Connections are pooled per app listener and per remote client: requests of one remote
+ * connection share a local one, so the app's `getpeername` shows each request's real client.
+ */
+function poolKey(app: AppAddress, metadata: ConnMetadataResponse | null): string {
+  return `${app.hostname}|${app.port}|${metadata?.remote_source ?? ""}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,7 +101,9 @@ export class LocalHttpPool {
     request: LocalRequest,
     metadata: ConnMetadataResponse | null,
   ): Promise<Exchange> {
-    const key = `${app.hostname}|${app.port}`;
+    const key = poolKey(app, metadata);
+    // Without body framing the request has no body (and so can be sent again).
+    if (!hasBodyFraming(request.headers)) request = { ...request, frames: [], rest: null };
     let conn = this.#takeIdle(key) ?? await this.#openHttp1(app, metadata);
     try {
       return this.#track(key, conn, await conn.send(request));
@@ -126,7 +137,7 @@ export class LocalHttpPool {
     request: H2Request,
     metadata: ConnMetadataResponse | null,
   ): Promise<Exchange> {
-    const key = `${app.hostname}|${app.port}`;
+    const key = poolKey(app, metadata);
     const fresh = !this.#h2.has(key);
     let session = await this.#h2Session(key, app, metadata);
     try {

@@ -34,3 +34,35 @@ for (const runtime of ["python3", "node"] as Runtime[]) {
     );
   });
 }
+
+execTest("steal: port_mapping sends a remote port to another local port", async () => {
+  await using pod = await createPod();
+  await podServer(pod, 8080);
+  await using _app = await startApp(pod, appCommand("python3", 9090), {
+    config: incoming({ mode: "steal", port_mapping: [[9090, 8080]] }),
+  });
+  assert.match(await curl(`http://${pod.podIp}:8080/mapped`), /^local python GET \/mapped /);
+});
+
+execTest("steal: listen_ports makes the app really listen on another local port", async () => {
+  await using pod = await createPod();
+  await podServer(pod, 8080);
+  await using _app = await startApp(pod, appCommand("node", 8080), {
+    config: incoming({ mode: "steal", listen_ports: [[8080, 18080]] }),
+  });
+  assert.match(await curl(`http://${pod.podIp}:8080/remote`), /^local node GET \/remote /);
+  assert.match(
+    await curl("http://127.0.0.1:18080/local"),
+    /^local node GET \/local peer=127\.0\.0\.1:/,
+  );
+});
+
+execTest("steal: ignore_ports stay with the pod", async () => {
+  await using pod = await createPod();
+  await podServer(pod, 8080);
+  await using _app = await startApp(pod, appCommand("python3", 8080), {
+    config: incoming({ mode: "steal", ignore_ports: [8080] }),
+  });
+  assert.match(await curl(`http://${pod.podIp}:8080/ignored`), /^pod GET \/ignored/);
+  assert.match(await curl("http://127.0.0.1:8080/local"), /^local python GET \/local /);
+});
