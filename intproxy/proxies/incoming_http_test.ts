@@ -274,3 +274,36 @@ Deno.test("IncomingProxy delivers mirrored requests and sends nothing back", asy
     app.close();
   }
 });
+
+Deno.test("IncomingProxy sends an HTTP/1 request without body framing without a body, even when the agent splits it", async () => {
+  const seen: string[] = [];
+  const app = rawApp(async (conn) => {
+    while (true) {
+      const request = await readUntil(conn, requestEnd);
+      if (request === "") return;
+      seen.push(request);
+      await writeAll(conn, "HTTP/1.1 204 No Content\r\n\r\n");
+    }
+  });
+  try {
+    await using setup = await subscribedSession(`127.0.0.1:${app.port}`, { Steal: { All: 80 } });
+    for (const id of [51n, 52n]) {
+      setup.agent.send(
+        steal(startV2(id, 80, { method: "GET", uri: "/", headers: [["host", "x"]] }, [], false)),
+      );
+      setup.agent.send(steal({
+        HttpRequestChunked: {
+          Body: { frames: [], is_last: true, connection_id: id, request_id: 0 },
+        },
+      }));
+      assert.equal((await chunkedResponse(setup.agent, id)).status, 204);
+    }
+    assert.deepEqual(seen, [
+      "GET / HTTP/1.1\r\nhost: x\r\n\r\n",
+      "GET / HTTP/1.1\r\nhost: x\r\n\r\n",
+    ]);
+    assert.equal(app.accepted(), 1, "the connection stays usable");
+  } finally {
+    app.close();
+  }
+});

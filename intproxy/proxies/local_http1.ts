@@ -92,18 +92,6 @@ export function hasBodyFraming(headers: HttpHeaders): boolean {
   return isChunked(headers) || find(headers, "content-length") !== undefined;
 }
 
-/** Consumes a body nobody sends (keeps the end of the request observable). */
-function drained(
-  rest: AsyncIterable<InternalHttpBodyFrame> | null,
-): AsyncIterable<InternalHttpBodyFrame> | null {
-  if (rest === null) return null;
-  return (async function* () {
-    for await (const _ of rest) {
-      // An unframed HTTP/1 request has no body.
-    }
-  })();
-}
-
 function concat(parts: Uint8Array[]): Uint8Array {
   let size = 0;
   for (const part of parts) size += part.length;
@@ -146,6 +134,18 @@ export function validFieldName(name: string): boolean {
   return TOKEN.test(name);
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e\t]*$/;
+
+/** A value with bytes ≥ 0x80 (one char per byte): UTF-8 text, or the bytes themselves. */
+function decodedValue(raw: string): string | Uint8Array {
+  const bytes = Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return bytes;
+  }
+}
+
 /**
  * Parses header field lines.
  *
@@ -164,14 +164,7 @@ export function parseFields(lines: string[]): HttpHeaders {
     }
     const raw = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
     if (!validFieldValue(raw)) throw new ReadLimitError(`bad header value`);
-    const bytes = Uint8Array.from(raw, (c) => c.charCodeAt(0));
-    let value: string | Uint8Array;
-    try {
-      value = utf8.decode(bytes);
-    } catch {
-      value = bytes;
-    }
-    headers.push([name, value]);
+    headers.push([name, PRINTABLE_ASCII.test(raw) ? raw : decodedValue(raw)]);
   }
   return headers;
 }
@@ -230,7 +223,7 @@ export class Http1Connection {
     // transfer-coding an HTTP/1 request has no body, whatever the agent's frames say.
     const chunked = isChunked(headers);
     const framed = chunked || find(headers, "content-length") !== undefined;
-    if (!framed) request = { ...request, frames: [], rest: drained(request.rest) };
+    if (!framed) request = { ...request, frames: [], rest: null };
     const connection = find(headers, "connection")?.toLowerCase() ?? "";
     if (
       /\bclose\b/.test(connection) ||

@@ -67,7 +67,8 @@ export async function connectWithRetries<T>(open: () => Promise<T>): Promise<T> 
 
 interface Idle {
   conn: Http1Connection;
-  timer: ReturnType<typeof setTimeout>;
+  /** when it became idle (ms) */
+  since: number;
 }
 
 /** Every pooled connection to the app of one intproxy session. */
@@ -78,6 +79,7 @@ export class LocalHttpPool {
   readonly #h2 = new Map<string, Promise<H2Session>>();
   readonly #busy = new Set<Http1Connection>();
   #closed = false;
+  #sweeper: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param metadata where new connections are recorded
@@ -156,11 +158,9 @@ export class LocalHttpPool {
   /** Closes every connection. */
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#sweeper);
     for (const list of this.#idle.values()) {
-      for (const idle of list) {
-        clearTimeout(idle.timer);
-        idle.conn.close();
-      }
+      for (const idle of list) idle.conn.close();
     }
     this.#idle.clear();
     for (const conn of this.#busy) conn.close();
@@ -203,7 +203,6 @@ export class LocalHttpPool {
     const list = this.#idle.get(key);
     while (list && list.length > 0) {
       const idle = list.pop()!;
-      clearTimeout(idle.timer);
       if (idle.conn.reusable && !idle.conn.broken) {
         this.#busy.add(idle.conn);
         return idle.conn;
@@ -228,21 +227,38 @@ export class LocalHttpPool {
     return http;
   }
 
+  /** One timer for the whole pool (not one per request): closes connections idle too long. */
+  #sweepSoon(): void {
+    if (this.#sweeper !== undefined || this.#closed) return;
+    this.#sweeper = setTimeout(() => {
+      this.#sweeper = undefined;
+      const oldest = Date.now() - this.#idleMs;
+      let left = false;
+      for (const [key, list] of this.#idle) {
+        const keep = list.filter((idle) => {
+          if (idle.since > oldest) return true;
+          idle.conn.close();
+          return false;
+        });
+        if (keep.length > 0) {
+          this.#idle.set(key, keep);
+          left = true;
+        } else this.#idle.delete(key);
+      }
+      if (left) this.#sweepSoon();
+    }, Math.max(50, this.#idleMs / 4));
+    Deno.unrefTimer(this.#sweeper);
+  }
+
   #track(key: string, conn: Http1Connection, exchange: Exchange): Exchange {
     exchange.done.then(() => {
       this.#busy.delete(conn);
       if (exchange.response.upgrade) return conn.close(); // the relay owns the socket now
       if (this.#closed || !conn.reusable || conn.broken) return conn.close();
-      const timer = setTimeout(() => {
-        const list = this.#idle.get(key) ?? [];
-        const at = list.findIndex((idle) => idle.conn === conn);
-        if (at >= 0) list.splice(at, 1);
-        conn.close();
-      }, this.#idleMs);
-      Deno.unrefTimer(timer);
       const list = this.#idle.get(key) ?? [];
-      list.push({ conn, timer });
+      list.push({ conn, since: Date.now() });
       this.#idle.set(key, list);
+      this.#sweepSoon();
     });
     return exchange;
   }

@@ -1,7 +1,8 @@
 // The local app of incoming-traffic tests, node flavour. Prints "listening <port>" per server and
 // "request <METHOD> <path> peer=<ip>:<port>" per request (the peer as getpeername() reports it).
 //
-// Usage: node server.mjs --http <port> [--h2 <port>] [--host <bind address>]
+// Usage: node server.mjs --http <port> [--h2 <port>] [--host <bind address>] [--quiet]
+// (--quiet: no line per request, for load runs; --echo <port>: also a raw TCP echo server)
 //
 // HTTP/1 (--http): "local node <METHOD> <url> peer=<ip>:<port> body=<body>"; a WebSocket-style
 // `Upgrade` is answered 101 and raw bytes are echoed back prefixed "local:".
@@ -9,6 +10,7 @@
 // every DATA frame back as "local:<data>" as it arrives and ends with trailer `grpc-status: 0`.
 import http from "node:http";
 import http2 from "node:http2";
+import net from "node:net";
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -16,6 +18,8 @@ const option = (name) => {
   return at >= 0 ? args[at + 1] : null;
 };
 const host = option("--host") ?? undefined;
+const quiet = args.includes("--quiet");
+const log = (line) => quiet || console.log(line);
 const peerOf = (socket) => `${socket.remoteAddress.replace(/^::ffff:/, "")}:${socket.remotePort}`;
 
 function collect(stream, done) {
@@ -26,14 +30,14 @@ function collect(stream, done) {
 
 const http1 = http.createServer((req, res) => {
   const peer = peerOf(req.socket);
-  console.log(`request ${req.method} ${req.url} peer=${peer}`);
+  log(`request ${req.method} ${req.url} peer=${peer}`);
   collect(req, (body) => {
     res.setHeader("x-served-by", "local-node");
     res.end(`local node ${req.method} ${req.url} peer=${peer} body=${body}`);
   });
 });
 http1.on("upgrade", (req, socket, head) => {
-  console.log(`request UPGRADE ${req.url} peer=${peerOf(socket)}`);
+  log(`request UPGRADE ${req.url} peer=${peerOf(socket)}`);
   socket.write(
     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
   );
@@ -52,7 +56,7 @@ if (h2Port !== null) {
   const h2 = http2.createServer();
   h2.on("stream", (stream, headers) => {
     const path = headers[":path"];
-    console.log(`request h2 ${headers[":method"]} ${path} peer=${peerOf(stream.session.socket)}`);
+    log(`request h2 ${headers[":method"]} ${path} peer=${peerOf(stream.session.socket)}`);
     if (path === "/stream") {
       stream.respond({ ":status": 200, "content-type": "application/grpc" }, {
         waitForTrailers: true,
@@ -68,4 +72,10 @@ if (h2Port !== null) {
     });
   });
   h2.listen(Number(h2Port), host, () => console.log(`listening ${h2.address().port}`));
+}
+
+const echoPort = option("--echo");
+if (echoPort !== null) {
+  const echo = net.createServer((socket) => socket.pipe(socket));
+  echo.listen(Number(echoPort), host, () => console.log(`listening ${echo.address().port}`));
 }
