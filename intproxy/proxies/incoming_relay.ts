@@ -10,7 +10,7 @@
  */
 import { StreamWriter } from "../stream_writer.ts";
 
-const READ_CHUNK = 64 * 1024;
+const READ_CHUNK = 16 * 1024;
 /** A mirrored connection stays open this long after the agent closed it. */
 const MIRROR_LINGER_MS = 1000;
 

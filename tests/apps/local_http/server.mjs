@@ -4,10 +4,12 @@
 // Usage: node server.mjs --http <port> [--h2 <port>] [--host <bind address>] [--quiet]
 // (--quiet: no line per request, for load runs; --echo <port>: also a raw TCP echo server)
 //
-// HTTP/1 (--http): "local node <METHOD> <url> peer=<ip>:<port> body=<body>"; a WebSocket-style
+// HTTP/1 (--http): "local node <METHOD> <url> peer=<ip>:<port> body=<body>"; `/sha256` answers
+// the SHA-256 of the request body, `/bytes/<n>` n bytes of "mirrord-" repeated; a WebSocket-style
 // `Upgrade` is answered 101 and raw bytes are echoed back prefixed "local:".
 // h2c with prior knowledge (--h2): "local node h2 <METHOD> <path> body=<body>"; `/stream` echoes
 // every DATA frame back as "local:<data>" as it arrives and ends with trailer `grpc-status: 0`.
+import { createHash } from "node:crypto";
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
@@ -31,6 +33,27 @@ function collect(stream, done) {
 const http1 = http.createServer((req, res) => {
   const peer = peerOf(req.socket);
   log(`request ${req.method} ${req.url} peer=${peer}`);
+  if (req.url === "/sha256") {
+    const hash = createHash("sha256");
+    req.on("data", (part) => hash.update(part));
+    req.on("end", () => res.end(hash.digest("hex")));
+    return;
+  }
+  const bytes = /^\/bytes\/(\d+)$/.exec(req.url);
+  if (bytes) {
+    // n deterministic bytes, written in 64 KiB pieces (a chunked response, no content-length)
+    let left = Number(bytes[1]);
+    const piece = Buffer.alloc(65536, "mirrord-");
+    const more = () => {
+      while (left > 0) {
+        const n = Math.min(left, piece.length);
+        left -= n;
+        if (!res.write(piece.subarray(0, n))) return res.once("drain", more);
+      }
+      res.end();
+    };
+    return more();
+  }
   collect(req, (body) => {
     res.setHeader("x-served-by", "local-node");
     res.end(`local node ${req.method} ${req.url} peer=${peer} body=${body}`);

@@ -27,3 +27,18 @@ for (const runtime of ["python3", "node"] as Runtime[]) {
     assert.ok((await app.line()).startsWith("request POST /post "));
   });
 }
+
+execTest("mirror: an HTTP filter copies matching requests only", async () => {
+  await using pod = await createPod();
+  await podServer(pod, 8080);
+  await using app = await startApp(pod, appCommand("node", 8080), {
+    config: incoming({ mode: "mirror", http_filter: { path_filter: "^/copy" } }),
+  });
+  assert.equal(await curl(`http://${pod.podIp}:8080/skip`), "pod GET /skip ");
+  assert.equal(await curl(`http://${pod.podIp}:8080/copy-me`), "pod GET /copy-me ");
+  const line = await app.line();
+  assert.ok(
+    line.startsWith("request GET /copy-me "),
+    `the first copy is the matching one: ${line}`,
+  );
+});

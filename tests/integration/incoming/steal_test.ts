@@ -66,3 +66,43 @@ execTest("steal: ignore_ports stay with the pod", async () => {
   assert.match(await curl(`http://${pod.podIp}:8080/ignored`), /^pod GET \/ignored/);
   assert.match(await curl("http://127.0.0.1:8080/local"), /^local python GET \/local /);
 });
+
+execTest("steal: large bodies stream both ways through the chain intact", async () => {
+  await using pod = await createPod();
+  await podServer(pod, 8080);
+  await using _app = await startApp(pod, appCommand("node", 8080), {
+    config: incoming({ mode: "steal" }),
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const upload = new Uint8Array(4 * 1024 * 1024);
+    for (let at = 0; at < upload.length; at += 65536) {
+      crypto.getRandomValues(upload.subarray(at, at + 65536));
+    }
+    await Deno.writeFile(`${dir}/upload`, upload);
+    const expected = await sha256(upload);
+    // chunked upload (no content-length) and a content-length one
+    for (const extra of [["-H", "Transfer-Encoding: chunked"], []]) {
+      const answer = await curl(
+        ...extra,
+        "--data-binary",
+        `@${dir}/upload`,
+        `http://${pod.podIp}:8080/sha256`,
+      );
+      assert.equal(answer, expected);
+    }
+    const size = 5 * 1024 * 1024 + 7;
+    await curl("-o", `${dir}/download`, `http://${pod.podIp}:8080/bytes/${size}`);
+    const download = await Deno.readFile(`${dir}/download`);
+    assert.equal(download.length, size);
+    const pattern = new TextEncoder().encode("mirrord-");
+    assert.ok(download.every((b, i) => b === pattern[i % 65536 % 8]), "the bytes are intact");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
