@@ -10,6 +10,8 @@ import type { InternalHttpBodyFrame } from "./_types.ts";
 /** Frames in arrival order, then the end (or an error). */
 export class BodyQueue implements AsyncIterable<InternalHttpBodyFrame> {
   #frames: InternalHttpBodyFrame[] = [];
+  #bytes = 0;
+  #flow: { high: number; pause: () => void; resume: () => void; paused: boolean } | null = null;
   #ended = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
@@ -26,6 +28,18 @@ export class BodyQueue implements AsyncIterable<InternalHttpBodyFrame> {
   }
 
   /**
+   * Back-pressure for a producer that can pause (a local response being read): `pause` is called
+   * when more than `high` bytes wait here, `resume` once the consumer took them.
+   *
+   * @param high bytes
+   * @param pause stop producing
+   * @param resume produce again
+   */
+  flowControl(high: number, pause: () => void, resume: () => void): void {
+    this.#flow = { high, pause, resume, paused: false };
+  }
+
+  /**
    * Adds frames.
    *
    * @param frames the frames
@@ -34,7 +48,12 @@ export class BodyQueue implements AsyncIterable<InternalHttpBodyFrame> {
   push(frames: InternalHttpBodyFrame[], isLast = false): void {
     if (this.ended) return;
     this.#frames.push(...frames);
+    for (const frame of frames) if ("Data" in frame) this.#bytes += frame.Data.length;
     if (isLast) this.#ended = true;
+    if (this.#flow && !this.#flow.paused && this.#bytes > this.#flow.high) {
+      this.#flow.paused = true;
+      this.#flow.pause();
+    }
     this.#notify();
   }
 
@@ -61,6 +80,7 @@ export class BodyQueue implements AsyncIterable<InternalHttpBodyFrame> {
    * @returns the frames taken
    */
   takeAvailable(): InternalHttpBodyFrame[] {
+    this.#bytes = 0;
     return this.#frames.splice(0);
   }
 
@@ -69,7 +89,13 @@ export class BodyQueue implements AsyncIterable<InternalHttpBodyFrame> {
     this.#consumed = true;
     while (true) {
       if (this.#frames.length > 0) {
-        yield this.#frames.shift()!;
+        const frame = this.#frames.shift()!;
+        if ("Data" in frame) this.#bytes -= frame.Data.length;
+        if (this.#flow?.paused && this.#bytes <= this.#flow.high / 2) {
+          this.#flow.paused = false;
+          this.#flow.resume();
+        }
+        yield frame;
         continue;
       }
       if (this.#error) throw this.#error;

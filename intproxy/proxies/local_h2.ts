@@ -22,6 +22,9 @@ const CONNECTION_SPECIFIC = new Set([
   "expect",
 ]);
 
+/** Response bytes read ahead of the agent link before the stream is paused. */
+const RESPONSE_BUFFER = 1024 * 1024;
+
 /** A request for the app over HTTP/2. */
 export interface H2Request {
   method: string;
@@ -184,6 +187,7 @@ export class H2Session {
       })
     );
     const body = new BodyQueue();
+    body.flowControl(RESPONSE_BUFFER, () => stream.pause(), () => stream.resume());
     let responded = false;
     const result = new Promise<{ response: LocalResponse; done: Promise<void> }>(
       (resolve, reject) => {
