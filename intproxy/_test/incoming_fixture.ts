@@ -205,6 +205,23 @@ export function rawApp(
 }
 
 /**
+ * A raw app that accepts one connection and leaves it to the test.
+ *
+ * @returns the app and its first accepted connection
+ */
+export function acceptingApp(): {
+  app: ReturnType<typeof rawApp>;
+  accepted: Promise<Deno.TcpConn>;
+} {
+  const accepted = Promise.withResolvers<Deno.TcpConn>();
+  const app = rawApp((conn) => {
+    accepted.resolve(conn);
+    return new Promise(() => {});
+  });
+  return { app, accepted: accepted.promise };
+}
+
+/**
  * Reads from a connection until `done(text)` says the request is complete.
  *
  * @param conn the connection

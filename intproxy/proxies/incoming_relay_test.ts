@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { DaemonMessage } from "../../protocol-wasm/mod.ts";
 import {
+  acceptingApp,
   isIncoming,
   rawApp,
   readUntil,
@@ -28,16 +29,12 @@ function newConnection(channel: "Tcp" | "TcpSteal", id: bigint, port: number): D
 }
 
 Deno.test("IncomingProxy relays a stolen connection both ways, with the remote peer in ConnMetadata", async () => {
-  const accepted = Promise.withResolvers<Deno.TcpConn>();
-  const app = rawApp((conn) => {
-    accepted.resolve(conn);
-    return new Promise(() => {});
-  });
+  const { app, accepted } = acceptingApp();
   try {
     await using setup = await subscribedSession(`127.0.0.1:${app.port}`, { Steal: { All: 80 } });
     const { agent, layer } = setup;
     agent.send(newConnection("TcpSteal", 7n, 80));
-    const conn = await accepted.promise;
+    const conn = await accepted;
     const peer = conn.remoteAddr as Deno.NetAddr;
     const metadata = await layer.request({
       Incoming: {
@@ -71,16 +68,12 @@ Deno.test("IncomingProxy relays a stolen connection both ways, with the remote p
 });
 
 Deno.test("IncomingProxy drops the app's bytes on a mirrored connection and tells the agent when the app breaks", async () => {
-  const accepted = Promise.withResolvers<Deno.TcpConn>();
-  const app = rawApp((conn) => {
-    accepted.resolve(conn);
-    return new Promise(() => {});
-  });
+  const { app, accepted } = acceptingApp();
   try {
     await using setup = await subscribedSession(`127.0.0.1:${app.port}`, { Mirror: { All: 80 } });
     const { agent } = setup;
     agent.send(newConnection("Tcp", 3n, 80));
-    const conn = await accepted.promise;
+    const conn = await accepted;
     agent.send({ Tcp: { Data: { connection_id: 3n, bytes: text("GET / HTTP/1.0\r\n\r\n") } } });
     assert.equal(await readUntil(conn, (t) => t.endsWith("\r\n\r\n")), "GET / HTTP/1.0\r\n\r\n");
     await writeAll(conn, "HTTP/1.0 200 OK\r\n\r\nlocal answer");
@@ -98,15 +91,11 @@ Deno.test("IncomingProxy drops the app's bytes on a mirrored connection and tell
 });
 
 Deno.test("IncomingProxy keeps a mirrored connection about a second after the agent closed it", async () => {
-  const accepted = Promise.withResolvers<Deno.TcpConn>();
-  const app = rawApp((conn) => {
-    accepted.resolve(conn);
-    return new Promise(() => {});
-  });
+  const { app, accepted } = acceptingApp();
   try {
     await using setup = await subscribedSession(`127.0.0.1:${app.port}`, { Mirror: { All: 80 } });
     setup.agent.send(newConnection("Tcp", 4n, 80));
-    const conn = await accepted.promise;
+    const conn = await accepted;
     setup.agent.send({ Tcp: { Data: { connection_id: 4n, bytes: text("copy") } } });
     setup.agent.send({ Tcp: { Close: { connection_id: 4n } } });
     const closedAt = Date.now();
