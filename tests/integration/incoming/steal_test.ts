@@ -19,15 +19,17 @@ for (const runtime of ["python3", "node"] as Runtime[]) {
       config: incoming({ mode: "steal" }),
     });
     const tag = runtime === "node" ? "node" : "python";
-    const answer = await curl("-d", "payload", `http://${pod.podIp}:8080/stolen?q=1`);
-    assert.match(
-      answer,
-      new RegExp(
-        `^local ${tag} POST /stolen\\?q=1 peer=${
-          pod.hostIp.replaceAll(".", "\\.")
-        }:\\d+ body=payload$`,
-      ),
+    // getpeername in the app: the remote client's own address (curl prints the port it used)
+    const out = await curl(
+      "-d",
+      "payload",
+      "-w",
+      "\n%{local_ip}:%{local_port}",
+      `http://${pod.podIp}:8080/stolen?q=1`,
     );
+    const [answer, client] = out.split("\n");
+    assert.equal(answer, `local ${tag} POST /stolen?q=1 peer=${client} body=payload`);
+    assert.ok(client.startsWith(`${pod.hostIp}:`), client);
     assert.equal(
       await app.line(),
       answer.replace(/^local \w+ /, "request ").replace(/ body=.*$/, ""),
@@ -106,3 +108,19 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+execTest("steal: raw TCP connections are relayed to the local app with half-close", async () => {
+  await using pod = await createPod();
+  await using _app = await startApp(pod, [...appCommand("node", 8080), "--echo", "9000"], {
+    config: incoming({ mode: "steal" }),
+  }, 2);
+  const payloads = Array.from({ length: 20 }, (_, i) => `\u0000raw ${i} `.repeat(500 + i));
+  const echoed = await Promise.all(payloads.map(async (payload) => {
+    const conn = await Deno.connect({ hostname: pod.podIp, port: 9000 });
+    await conn.write(new TextEncoder().encode(payload));
+    await conn.closeWrite();
+    const text = await new Response(conn.readable).text();
+    return text;
+  }));
+  assert.deepEqual(echoed, payloads);
+});
