@@ -111,6 +111,19 @@ export class ByteReader {
   }
 
   /**
+   * Takes `n` buffered bytes (at most {@link available}).
+   *
+   * @param n how many
+   * @returns a copy
+   */
+  take(n: number): Uint8Array {
+    const count = Math.min(n, this.available);
+    const out = this.#buffer.slice(this.#start, this.#start + count);
+    this.#start += count;
+    return out;
+  }
+
+  /**
    * Takes every buffered byte without reading (e.g. what follows a 101 head).
    *
    * @returns a copy

@@ -128,7 +128,11 @@ export class IncomingHttpRequest {
       onUpgrade(response.upgrade.conn, response.upgrade.early);
       return;
     }
-    await this.#relayResponse(response.status, response.version, response.headers, response.body);
+    if (response.whole) {
+      this.#whole(response.status, response.version, response.headers, response.whole);
+    } else {
+      await this.#relayResponse(response.status, response.version, response.headers, response.body);
+    }
     await exchange.done; // the request body may still be streaming to the app
   }
 

@@ -39,6 +39,8 @@ export interface LocalResponse {
   headers: HttpHeaders;
   /** data frames, then a trailers frame if any; throws when the connection breaks */
   body: AsyncIterable<InternalHttpBodyFrame>;
+  /** the whole body when it had arrived with the head (then `body` is empty): no streaming */
+  whole?: InternalHttpBodyFrame[];
   /** after a `101`: the socket and the bytes the app already sent past the head */
   upgrade: { conn: Deno.TcpConn; early: Uint8Array } | null;
 }
@@ -249,7 +251,7 @@ export class Http1Connection {
       );
     }
     const bodyDone = Promise.withResolvers<void>();
-    if (response.upgrade) bodyDone.resolve();
+    if (response.upgrade || response.whole) bodyDone.resolve();
     const done = Promise.all([written.catch(() => this.#fail()), bodyDone.promise]).then(() => {});
     return { response: { ...response, body: this.#track(response.body, bodyDone.resolve) }, done };
   }
@@ -333,14 +335,31 @@ export class Http1Connection {
       const connection = find(headers, "connection")?.toLowerCase() ?? "";
       if (/\bclose\b/.test(connection)) this.reusable = false;
       if (version === "HTTP/1.0" && !/\bkeep-alive\b/.test(connection)) this.reusable = false;
+      const whole = this.#bufferedBody(method, code, headers);
       return {
         status: code,
         version,
         headers,
-        body: this.#body(method, code, headers),
+        body: whole ? (async function* () {})() : this.#body(method, code, headers),
+        whole: whole ?? undefined,
         upgrade: null,
       };
     }
+  }
+
+  /** A body that is already here in full (the common small response), taken at once. */
+  #bufferedBody(
+    method: string,
+    status: number,
+    headers: HttpHeaders,
+  ): InternalHttpBodyFrame[] | null {
+    if (method === "HEAD" || status === 204 || status === 304) return [];
+    if (isChunked(headers)) return null;
+    const length = find(headers, "content-length")?.trim();
+    if (length === undefined || !/^\d+$/.test(length)) return null;
+    const size = Number(length);
+    if (size > this.#reader.available) return null;
+    return size === 0 ? [] : [{ Data: this.#reader.take(size) }];
   }
 
   async *#body(
