@@ -60,13 +60,14 @@ execTest("steal: listen_ports makes the app really listen on another local port"
 });
 
 execTest("steal: ignore_ports stay with the pod", async () => {
+  // A port no other test's local app uses: the app binds it on the host exactly as asked.
   await using pod = await createPod();
-  await podServer(pod, 8080);
-  await using _app = await startApp(pod, appCommand("python3", 8080), {
-    config: incoming({ mode: "steal", ignore_ports: [8080] }),
+  await podServer(pod, 8095);
+  await using _app = await startApp(pod, appCommand("python3", 8095), {
+    config: incoming({ mode: "steal", ignore_ports: [8095] }),
   });
-  assert.match(await curl(`http://${pod.podIp}:8080/ignored`), /^pod GET \/ignored/);
-  assert.match(await curl("http://127.0.0.1:8080/local"), /^local python GET \/local /);
+  assert.match(await curl(`http://${pod.podIp}:8095/ignored`), /^pod GET \/ignored/);
+  assert.match(await curl("http://127.0.0.1:8095/local"), /^local python GET \/local /);
 });
 
 execTest("steal: large bodies stream both ways through the chain intact", async () => {
