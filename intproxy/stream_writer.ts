@@ -52,7 +52,11 @@ export class StreamWriter {
     if (this.#error || bytes.length === 0) return;
     this.#queue.push(bytes);
     this.#backlog += bytes.length;
-    if (!this.#pumping) this.#pump();
+    if (this.#pumping) return;
+    // Start on a microtask: messages enqueued by the same synchronous code (a response head and
+    // its body, a burst of replies) leave in one syscall.
+    this.#pumping = true;
+    queueMicrotask(() => this.#pump());
   }
 
   /**

@@ -18,71 +18,15 @@ import { createPod, forkedChild, type Pod } from "../integration/harness/pod.ts"
 import { startAgent } from "../integration/harness/agent.ts";
 import { AgentClient } from "../integration/harness/agent_client.ts";
 import { IncomingClient } from "../integration/harness/incoming_client.ts";
+import { echoOne, wrk, type WrkFigures } from "./incoming_probes.ts";
 
 const SERVER = new URL("../integration/harness/servers/pod_http_server.mjs", import.meta.url)
   .pathname;
-
-interface WrkFigures {
-  requestsPerSec: number;
-  p50: string;
-  p99: string;
-  errors: string;
-}
-
-async function wrk(url: string, seconds = 5, connections = 50): Promise<WrkFigures> {
-  const out = await new Deno.Command("/usr/bin/wrk", {
-    args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  const grab = (re: RegExp) => re.exec(text)?.[1] ?? "?";
-  return {
-    requestsPerSec: Number(grab(/Requests\/sec:\s+([\d.]+)/)),
-    p50: grab(/\s50%\s+(\S+)/),
-    p99: grab(/\s99%\s+(\S+)/),
-    errors: grab(/(Socket errors:.*|Non-2xx.*)/) === "?" ? "none" : grab(/(Socket errors:.*)/),
-  };
-}
 
 async function client(address: { hostname: string; port: number }): Promise<IncomingClient> {
   const agentClient = await AgentClient.connect(address);
   await agentClient.negotiate();
   return new IncomingClient(agentClient);
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function echoOne(pod: Pod, port: number, size: number): Promise<"ok" | "lost" | "corrupt"> {
-  const payload = crypto.getRandomValues(new Uint8Array(size));
-  payload[0] = 0; // Not an HTTP request line: classified as raw at once.
-  try {
-    const conn = await Deno.connect({ hostname: pod.podIp, port });
-    const writing = (async () => {
-      let at = 0;
-      while (at < payload.length) at += await conn.write(payload.subarray(at));
-      await conn.closeWrite();
-    })();
-    const received = new Uint8Array(size + 1);
-    let got = 0;
-    const buffer = new Uint8Array(65536);
-    while (true) {
-      const n = await conn.read(buffer);
-      if (n === null) break;
-      if (got + n > received.length) return "corrupt";
-      received.set(buffer.subarray(0, n), got);
-      got += n;
-    }
-    await writing;
-    conn.close();
-    if (got !== size) return got === 0 ? "lost" : "corrupt";
-    return await sha256(received.subarray(0, got)) === await sha256(payload) ? "ok" : "corrupt";
-  } catch {
-    return "lost";
-  }
 }
 
 async function oneRequest(pod: Pod, port: number): Promise<boolean> {
@@ -149,7 +93,7 @@ async function main(): Promise<void> {
   echo.relay((_, data) => data);
   const started = performance.now();
   const outcomes = await Promise.all(
-    Array.from({ length: 1000 }, () => echoOne(pod, 9000, 64 * 1024)),
+    Array.from({ length: 1000 }, () => echoOne(pod.podIp, 9000, 64 * 1024)),
   );
   const seconds = (performance.now() - started) / 1000;
   const count = (what: string) => outcomes.filter((o) => o === what).length;

@@ -120,6 +120,27 @@ function readLog(path: string): Record<string, unknown>[] {
 }
 
 /**
+ * A process and its descendants, parents first.
+ *
+ * @param pid the root
+ * @returns the pids
+ */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of Deno.readDirSync(`/proc/${out[i]}/task`)) {
+        const children = Deno.readTextFileSync(`/proc/${out[i]}/task/${task.name}/children`);
+        out.push(...children.split(" ").filter(Boolean).map(Number));
+      }
+    } catch {
+      // Gone already.
+    }
+  }
+  return out;
+}
+
+/**
  * Starts `mirrord exec` with piped stdio.
  *
  * @param pod the target pod
@@ -201,10 +222,26 @@ export async function spawnExec(
     line,
     finish,
     async [Symbol.asyncDispose]() {
+      // SIGTERM first (the CLI forwards it to the app); then SIGKILL for the whole tree, since a
+      // killed CLI would leave a long-running app (a server) holding the output pipes open.
+      const tree = processTree(child.pid);
       try {
-        child.kill("SIGKILL");
+        child.kill("SIGTERM");
       } catch {
         // Already exited.
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const exited = await Promise.race([
+        child.status.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 3000)),
+      ]);
+      clearTimeout(timer);
+      for (const pid of exited ? tree.slice(1) : tree) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
       }
       await finish().catch(() => {});
       if (!options.agent) await agent.stop();

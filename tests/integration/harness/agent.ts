@@ -63,7 +63,7 @@ export async function startAgent(
   options: AgentOptions = {},
 ): Promise<RunningAgent> {
   const where = pod === null ? "host" : options.where ?? "host";
-  const port = where === "host" ? freeHostPort() : 61337;
+  let port = where === "host" ? freeHostPort() : 61337;
   const mode = options.mode ??
     (pod === null
       ? ["targetless"]
@@ -84,7 +84,18 @@ export async function startAgent(
   let agentPid: number | null = null;
   let process: BackgroundProcess;
   if (where === "host") {
-    process = await spawnUntilReady(Deno.execPath(), agentArgs, { ready: READY, env });
+    for (let attempt = 1;; attempt++) {
+      try {
+        process = await spawnUntilReady(Deno.execPath(), agentArgs, { ready: READY, env });
+        break;
+      } catch (error) {
+        // The port was free when picked, but parallel tests' connections draw their source
+        // ports from the same range: one may have taken it since. Pick another.
+        if (attempt >= 5 || !/Address already in use/.test((error as Error).message)) throw error;
+        port = freeHostPort();
+        agentArgs[agentArgs.indexOf("-l") + 1] = String(port);
+      }
+    }
   } else if (where === "pod") {
     process = await spawnUntilReady(
       "/usr/bin/nsenter",

@@ -1,0 +1,90 @@
+/**
+ * Load probes shared by the incoming benchmarks: wrk figures, and one raw TCP connection whose
+ * echoed bytes are checked by SHA-256.
+ *
+ * @module
+ */
+
+/** What wrk reports. */
+export interface WrkFigures {
+  requestsPerSec: number;
+  p50: string;
+  p99: string;
+  errors: string;
+}
+
+/**
+ * Runs wrk (2 threads, keep-alive) against `url`.
+ *
+ * @param url the URL
+ * @param seconds duration
+ * @param connections concurrent connections
+ * @returns the figures
+ */
+export async function wrk(url: string, seconds = 5, connections = 50): Promise<WrkFigures> {
+  const out = await new Deno.Command("/usr/bin/wrk", {
+    args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const grab = (re: RegExp) => re.exec(text)?.[1] ?? "?";
+  const errors = [/(Socket errors:.*)/, /(Non-2xx or 3xx responses:.*)/]
+    .map((re) => re.exec(text)?.[1]).filter(Boolean).join("; ");
+  return {
+    requestsPerSec: Number(grab(/Requests\/sec:\s+([\d.]+)/)),
+    p50: grab(/\s50%\s+(\S+)/),
+    p99: grab(/\s99%\s+(\S+)/),
+    errors: errors || "none",
+  };
+}
+
+/**
+ * @param bytes bytes
+ * @returns their SHA-256, hex
+ */
+export async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Sends `size` random bytes on a new connection (then half-closes) and compares what comes back.
+ *
+ * @param hostname where
+ * @param port which port (an echo behind it)
+ * @param size bytes each way (at most 65536)
+ * @returns ok, lost (nothing back or no connection) or corrupt
+ */
+export async function echoOne(
+  hostname: string,
+  port: number,
+  size: number,
+): Promise<"ok" | "lost" | "corrupt"> {
+  const payload = crypto.getRandomValues(new Uint8Array(size));
+  payload[0] = 0; // Not an HTTP request line: classified as raw at once.
+  try {
+    const conn = await Deno.connect({ hostname, port });
+    const writing = (async () => {
+      let at = 0;
+      while (at < payload.length) at += await conn.write(payload.subarray(at));
+      await conn.closeWrite();
+    })();
+    const received = new Uint8Array(size + 1);
+    let got = 0;
+    const buffer = new Uint8Array(65536);
+    while (true) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      if (got + n > received.length) return "corrupt";
+      received.set(buffer.subarray(0, n), got);
+      got += n;
+    }
+    await writing;
+    conn.close();
+    if (got !== size) return got === 0 ? "lost" : "corrupt";
+    return await sha256(received.subarray(0, got)) === await sha256(payload) ? "ok" : "corrupt";
+  } catch {
+    return "lost";
+  }
+}
