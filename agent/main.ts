@@ -34,6 +34,7 @@ import {
 } from "./iptables_guard.ts";
 import { processGroupId, setProcessGroupId } from "./ffi/libc.ts";
 import type { IncomingFeature } from "./client_handle.ts";
+import { AgentMetrics, serveMetrics } from "./metrics.ts";
 
 const TARGET_POLL_MS = 500;
 
@@ -67,6 +68,34 @@ class Agent {
     private readonly context: AgentContext,
     private readonly idleTtlSecs: number,
   ) {}
+
+  /** @param metrics where the agent's figures are exported */
+  registerMetrics(metrics: AgentMetrics): void {
+    metrics.gauge("mirrord_agent_client_count", "connected clients", () => this.clients.size);
+    metrics.gauge(
+      "process_resident_memory_bytes",
+      "resident set size",
+      () => Deno.memoryUsage().rss,
+    );
+    metrics.gauge(
+      "mirrord_agent_js_heap_total_bytes",
+      "V8 heap size",
+      () => Deno.memoryUsage().heapTotal,
+    );
+    metrics.gauge(
+      "mirrord_agent_js_heap_used_bytes",
+      "V8 heap in use",
+      () => Deno.memoryUsage().heapUsed,
+    );
+    metrics.gauge(
+      "mirrord_agent_js_external_bytes",
+      "memory of JS buffers outside the V8 heap",
+      () => Deno.memoryUsage().external,
+    );
+    if (this.context.incoming instanceof IncomingTraffic) {
+      this.context.incoming.registerMetrics(metrics);
+    }
+  }
 
   private get log(): Logger {
     return this.context.log;
@@ -257,6 +286,16 @@ async function main(): Promise<void> {
     );
     Deno.exit(1);
   }
+  let metrics: AgentMetrics | null = null;
+  if (args.metrics !== null) {
+    metrics = new AgentMetrics();
+    try {
+      serveMetrics(args.metrics, metrics, log);
+    } catch (error) {
+      log.error((error as Error).message);
+      Deno.exit(1);
+    }
+  }
   try {
     const target = await resolveTarget(args.mode, env);
     if (target.pid !== null && args.mode.kind !== "targetless") {
@@ -275,6 +314,7 @@ async function main(): Promise<void> {
     };
     const idleTtl = Number(env.MIRRORD_AGENT_IDLE_TTL ?? "0");
     const agent = new Agent(args, listener, context, Number.isFinite(idleTtl) ? idleTtl : 0);
+    if (metrics) agent.registerMetrics(metrics);
     console.log(`agent ready - version ${AGENT_VERSION}`);
     await agent.run();
   } catch (error) {

@@ -14,6 +14,7 @@
 import type { LayerTcp, LayerTcpSteal, ResponseError } from "../../protocol-wasm/mod.ts";
 import type { ClientHandle, IncomingFeature } from "../client_handle.ts";
 import type { Logger } from "../log.ts";
+import type { AgentMetrics } from "../metrics.ts";
 import { compileHttpFilter, HttpFilterError, type HttpMatcher } from "./http_filter.ts";
 import type { IncomingSettings } from "./incoming_settings.ts";
 import { MirrorFlows } from "./mirror.ts";
@@ -59,6 +60,8 @@ export class IncomingTraffic implements IncomingFeature {
   private readonly ctx: TrafficContext;
   private nextId = 0n;
   private redirector!: Redirector;
+  private openConnections = 0;
+  private acceptedConnections = 0;
 
   /**
    * @param makeRedirector builds the redirector, given where accepted connections go
@@ -82,10 +85,57 @@ export class IncomingTraffic implements IncomingFeature {
       nextConnectionId: () => this.nextId++,
     };
     this.redirector = makeRedirector((conn, port) => {
-      serveRedirected(this.ctx, conn, port).catch((error) =>
-        log.debug(`redirected connection on port ${port}: ${error}`)
-      );
+      this.openConnections++;
+      this.acceptedConnections++;
+      serveRedirected(this.ctx, conn, port)
+        .catch((error) => log.debug(`redirected connection on port ${port}: ${error}`))
+        .finally(() => this.openConnections--);
     });
+  }
+
+  /** @param metrics where the incoming-traffic figures are exported */
+  registerMetrics(metrics: AgentMetrics): void {
+    const subscriptions = () => this.ctx.subscriptions.counts;
+    metrics.gauge(
+      "mirrord_agent_mirror_port_subscription_count",
+      "mirror subscriptions (client, port)",
+      () => subscriptions().mirror,
+    );
+    metrics.gauge(
+      "mirrord_agent_steal_filtered_port_subscription_count",
+      "filtered steal subscriptions (client, port)",
+      () => subscriptions().filteredSteal,
+    );
+    metrics.gauge(
+      "mirrord_agent_steal_unfiltered_port_subscription_count",
+      "unfiltered steal subscriptions (client, port)",
+      () => subscriptions().unfilteredSteal,
+    );
+    metrics.gauge(
+      "mirrord_agent_mirror_connection_subscription_count",
+      "flows being copied to mirroring clients",
+      () => this.ctx.mirrors.count,
+    );
+    metrics.gauge(
+      "mirrord_agent_redirected_connections_count",
+      "redirected connections open in the agent",
+      () => this.openConnections,
+    );
+    metrics.counter(
+      "mirrord_agent_redirected_connections_total",
+      "redirected connections accepted since the agent started",
+      () => this.acceptedConnections,
+    );
+    metrics.counter(
+      "mirrord_agent_mirror_flows_total",
+      "flows (raw connections, HTTP requests) whose copy a mirroring client started to receive",
+      () => this.ctx.mirrors.started,
+    );
+    metrics.counter(
+      "mirrord_agent_mirror_flows_dropped_total",
+      "copied flows a mirroring client lost because it read too slowly",
+      () => this.ctx.mirrors.dropped,
+    );
   }
 
   /** Live flows (stolen connections, pending stolen requests, mirrored flows), for tests. */

@@ -57,6 +57,7 @@ abstract class MirrorFlow {
   protected emit(message: DaemonTcp): void {
     if (this.dropped) return;
     if (this.client.pendingBytes > MIRROR_CLIENT_BACKLOG) {
+      this.registry.dropped++;
       this.stop();
       this.client.send({ Tcp: this.abortMessage() }).catch(() => {});
       this.client.log(
@@ -161,9 +162,14 @@ export class MirroredRequest extends MirrorFlow {
 /** Mirror flows by client, for `ConnectionUnsubscribe` and disconnects. */
 export class MirrorFlows {
   private readonly byClient = new Map<ClientHandle, Map<bigint, MirrorFlow>>();
+  /** flows copied to a client since the agent started (metrics) */
+  started = 0;
+  /** of those, flows a client lost because it read too slowly (metrics) */
+  dropped = 0;
 
   /** @param flow a new flow */
   add(flow: MirrorFlow): void {
+    this.started++;
     const flows = this.byClient.get(flow.client) ?? new Map<bigint, MirrorFlow>();
     flows.set(flow.id, flow);
     this.byClient.set(flow.client, flows);

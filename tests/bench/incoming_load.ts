@@ -7,10 +7,17 @@
  * 2. 1000 concurrent raw TCP connections stolen and echoed by the client, 64 KiB each way,
  *    compared by SHA-256: lost or corrupted connections;
  * 3. mirror at 2000 new connections (one HTTP request each) per second for 10 s: requests the
- *    pod answered vs copies the mirroring client received;
- * 4. the agent's peak RSS (VmHWM) over all of it.
+ *    pod answered vs copies a mirroring client in its own process received, and what the agent
+ *    counted (its `--metrics` endpoint: copies started and dropped for a slow client);
+ * 4. the agent's RSS, sampled every 50 ms, per section and peak (VmHWM).
  *
- * Run as root: `deno run -A tests/bench/incoming_load.ts` (needs wrk, node, iptables).
+ * Run as root: `deno run -A tests/bench/incoming_load.ts [options]` (needs wrk, node, iptables).
+ *
+ * Options: `--only direct,steal,passthrough,echo,mirror` (default: all), `--seconds N` (wrk
+ * duration, default 5), `--rate N` (mirror connections/s, default 2000), `--agent-flags "…"`
+ * (deno flags for the agent, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), `--agent-env K=V,…` (extra agent environment), `--agent-output <file>`
+ * (the agent's stdout and stderr lines, e.g. with `--v8-flags=--trace-gc`), `--hold N` (keep the
+ * agent running N s at the end, e.g. to read its /proc/PID/smaps).
  *
  * @module
  */
@@ -18,9 +25,51 @@ import { createPod, forkedChild, type Pod } from "../integration/harness/pod.ts"
 import { startAgent } from "../integration/harness/agent.ts";
 import { AgentClient } from "../integration/harness/agent_client.ts";
 import { IncomingClient } from "../integration/harness/incoming_client.ts";
+import type { MirrorCounts } from "./apps/mirror_client.ts";
 
 const SERVER = new URL("../integration/harness/servers/pod_http_server.mjs", import.meta.url)
   .pathname;
+const MIRROR_CLIENT = new URL("./apps/mirror_client.ts", import.meta.url).pathname;
+const SECTIONS = ["direct", "steal", "passthrough", "echo", "mirror"] as const;
+type Section = typeof SECTIONS[number];
+/** Any single load-generator operation taking longer than this counts as lost. */
+const OPERATION_TIMEOUT_MS = 30000;
+
+interface Options {
+  only: Set<Section>;
+  seconds: number;
+  rate: number;
+  agentFlags: string[];
+  agentOutput: string | null;
+  agentEnv: Record<string, string>;
+  hold: number;
+}
+
+function parseOptions(args: string[]): Options {
+  const value = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const only = value("--only")?.split(",") ?? [...SECTIONS];
+  for (const section of only) {
+    if (!(SECTIONS as readonly string[]).includes(section)) {
+      throw new Error(`Cannot run section "${section}": known sections are ${SECTIONS.join(", ")}`);
+    }
+  }
+  return {
+    only: new Set(only as Section[]),
+    seconds: Number(value("--seconds") ?? 5),
+    rate: Number(value("--rate") ?? 2000),
+    agentFlags: value("--agent-flags")?.split(" ").filter((f) => f !== "") ?? [],
+    agentOutput: value("--agent-output") ?? null,
+    hold: Number(value("--hold") ?? 0),
+    agentEnv: Object.fromEntries(
+      (value("--agent-env")?.split(",") ?? []).map((
+        kv,
+      ) => [kv.split("=")[0], kv.slice(kv.indexOf("=") + 1)]),
+    ),
+  };
+}
 
 interface WrkFigures {
   requestsPerSec: number;
@@ -29,7 +78,7 @@ interface WrkFigures {
   errors: string;
 }
 
-async function wrk(url: string, seconds = 5, connections = 50): Promise<WrkFigures> {
+async function wrk(url: string, seconds: number, connections = 50): Promise<WrkFigures> {
   const out = await new Deno.Command("/usr/bin/wrk", {
     args: ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", url],
     stdout: "piped",
@@ -51,16 +100,39 @@ async function client(address: { hostname: string; port: number }): Promise<Inco
   return new IncomingClient(agentClient);
 }
 
+/** Runs `work` but gives up after the operation timeout (the socket is closed by `cancel`). */
+async function bounded<T>(work: Promise<T>, cancel: () => void, onTimeout: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => {
+      cancel();
+      resolve(onTimeout);
+    }, OPERATION_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function echoOne(pod: Pod, port: number, size: number): Promise<"ok" | "lost" | "corrupt"> {
+type EchoOutcome = "ok" | "lost" | "corrupt" | "timeout";
+
+async function echoOne(pod: Pod, port: number, size: number): Promise<EchoOutcome> {
   const payload = crypto.getRandomValues(new Uint8Array(size));
   payload[0] = 0; // Not an HTTP request line: classified as raw at once.
+  let conn: Deno.TcpConn;
   try {
-    const conn = await Deno.connect({ hostname: pod.podIp, port });
+    conn = await Deno.connect({ hostname: pod.podIp, port });
+  } catch {
+    return "lost";
+  }
+  const exchange = async (): Promise<EchoOutcome> => {
     const writing = (async () => {
       let at = 0;
       while (at < payload.length) at += await conn.write(payload.subarray(at));
@@ -77,20 +149,36 @@ async function echoOne(pod: Pod, port: number, size: number): Promise<"ok" | "lo
       got += n;
     }
     await writing;
-    conn.close();
     if (got !== size) return got === 0 ? "lost" : "corrupt";
     return await sha256(received.subarray(0, got)) === await sha256(payload) ? "ok" : "corrupt";
-  } catch {
-    return "lost";
+  };
+  const close = () => {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  };
+  try {
+    return await bounded(exchange().catch(() => "lost" as const), close, "timeout");
+  } finally {
+    close();
   }
 }
 
+const REQUEST = new TextEncoder().encode(
+  `GET /m HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n`,
+);
+
 async function oneRequest(pod: Pod, port: number): Promise<boolean> {
+  let conn: Deno.TcpConn;
   try {
-    const conn = await Deno.connect({ hostname: pod.podIp, port });
-    await conn.write(
-      new TextEncoder().encode(`GET /m HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n`),
-    );
+    conn = await Deno.connect({ hostname: pod.podIp, port });
+  } catch {
+    return false;
+  }
+  const exchange = async () => {
+    await conn.write(REQUEST);
     let text = "";
     const buffer = new Uint8Array(4096);
     while (true) {
@@ -98,95 +186,263 @@ async function oneRequest(pod: Pod, port: number): Promise<boolean> {
       if (n === null) break;
       text += new TextDecoder().decode(buffer.subarray(0, n));
     }
-    conn.close();
     return text.startsWith("HTTP/1.1 200") && text.endsWith("pod GET /m ");
-  } catch {
-    return false;
+  };
+  const close = () => {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  };
+  try {
+    return await bounded(exchange().catch(() => false), close, false);
+  } finally {
+    close();
   }
 }
 
-async function rssKib(pid: number): Promise<{ rss: number; peak: number }> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: field("VmRSS"), peak: field("VmHWM") };
+/** Samples the agent's memory while a section runs. */
+class RssSampler {
+  private timer: ReturnType<typeof setInterval>;
+  private max = 0;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 50);
+  }
+
+  private sample(): void {
+    const { rss } = readRss(this.pid);
+    this.max = Math.max(this.max, rss);
+  }
+
+  /** @returns the highest RSS seen since the last call, in KiB */
+  takeMax(): number {
+    this.sample();
+    const max = this.max;
+    this.max = 0;
+    return max;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function readRss(pid: number): { rss: number; peak: number } {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: field("VmRSS"), peak: field("VmHWM") };
+  } catch {
+    return { rss: 0, peak: 0 };
+  }
+}
+
+async function scrapeMetrics(port: number): Promise<Map<string, number>> {
+  const metrics = new Map<string, number>();
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const line of text.split("\n")) {
+      const match = /^(\w+) (\S+)$/.exec(line);
+      if (match) metrics.set(match[1], Number(match[2]));
+    }
+  } catch {
+    // An agent without metrics: the figures say "?".
+  }
+  return metrics;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  return port;
+}
+
+/** One mirroring client process. */
+class MirrorClientProcess {
+  private readonly child: Deno.ChildProcess;
+  private readonly lines: ReadableStreamDefaultReader<string>;
+  private readonly stdin: WritableStreamDefaultWriter<Uint8Array>;
+  private pending = "";
+
+  constructor(address: { hostname: string; port: number }, targetPort: number) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MIRROR_CLIENT, address.hostname, String(address.port), `${targetPort}`],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    this.lines = this.child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    this.stdin = this.child.stdin.getWriter();
+  }
+
+  async nextLine(): Promise<string> {
+    while (!this.pending.includes("\n")) {
+      const { value, done } = await this.lines.read();
+      if (done) throw new Error("the mirror client exited");
+      this.pending += value;
+    }
+    const at = this.pending.indexOf("\n");
+    const line = this.pending.slice(0, at);
+    this.pending = this.pending.slice(at + 1);
+    return line;
+  }
+
+  async counts(): Promise<MirrorCounts> {
+    await this.stdin.write(new TextEncoder().encode("count\n"));
+    return JSON.parse(await this.nextLine());
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill("SIGKILL");
+    await this.child.status;
+  }
 }
 
 async function main(): Promise<void> {
+  const options = parseOptions(Deno.args);
+  const metricsPort = freePort();
   await using pod = await createPod();
   await pod.spawn("/usr/bin/node", [SERVER, "--http", "8080"], "ready");
   await using agent = await startAgent(pod, {
-    env: { RUST_LOG: "warn", MIRRORD_AGENT_IDLE_TTL: "120" },
+    env: {
+      RUST_LOG: "warn",
+      MIRRORD_AGENT_IDLE_TTL: "120",
+      MIRRORD_AGENT_METRICS: `127.0.0.1:${metricsPort}`,
+      ...options.agentEnv,
+    },
+    denoFlags: options.agentFlags,
   });
   const agentPid = await forkedChild(agent.process.pid);
+  const rss = new RssSampler(agentPid);
   const url = `http://${pod.podIp}:8080/`;
-  const line = (name: string, f: WrkFigures) =>
+  const memory = async () => {
+    const m = await scrapeMetrics(metricsPort);
+    const mib = (name: string) => m.has(name) ? ((m.get(name) ?? 0) / 1048576).toFixed(1) : "?";
+    return `agent RSS max ${(rss.takeMax() / 1024).toFixed(1)} MiB; now: JS heap ` +
+      `${mib("mirrord_agent_js_heap_used_bytes")}/${mib("mirrord_agent_js_heap_total_bytes")} ` +
+      `MiB, buffers ${mib("mirrord_agent_js_external_bytes")} MiB`;
+  };
+  const line = async (name: string, f: WrkFigures) =>
     console.log(
       `${name.padEnd(34)} ${f.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${
         f.p50.padStart(8)
-      }  p99 ${f.p99.padStart(8)}  errors: ${f.errors}`,
+      }  p99 ${f.p99.padStart(8)}  errors: ${f.errors}\n    (${await memory()})`,
     );
+  const run = (section: Section) => options.only.has(section);
 
-  console.log("== HTTP/1.1 keep-alive, wrk -t2 -c50 -d5s");
-  line("pod answering directly", await wrk(url));
-
-  const stealer = await client(agent.address);
-  await stealer.subscribeSteal({ All: 8080 });
-  stealer.answer(() => ({ status: 200, body: "stolen" }));
-  line("stolen, answered by the client", await wrk(url));
-  stealer.client.close();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-
-  const filtered = await client(agent.address);
-  await filtered.subscribeSteal({ FilteredHttpEx: [8080, { Header: "^x-never: " }] });
-  filtered.record();
-  line("through the agent (passthrough)", await wrk(url));
-  filtered.client.close();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-
-  console.log("== 1000 concurrent raw TCP connections stolen, 64 KiB echoed each");
-  const echo = await client(agent.address);
-  await echo.subscribeSteal({ All: 9000 });
-  echo.relay((_, data) => data);
-  const started = performance.now();
-  const outcomes = await Promise.all(
-    Array.from({ length: 1000 }, () => echoOne(pod, 9000, 64 * 1024)),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const count = (what: string) => outcomes.filter((o) => o === what).length;
-  console.log(
-    `ok ${count("ok")}, lost ${count("lost")}, corrupted ${count("corrupt")} ` +
-      `in ${seconds.toFixed(1)} s (${(1000 * 128 / 1024 / seconds).toFixed(1)} MiB/s both ways)`,
-  );
-  const afterEcho = await rssKib(agentPid);
-  console.log(`agent RSS ${afterEcho.rss} KiB`);
-  echo.client.close();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-
-  console.log("== mirror at 2000 new connections/s for 10 s (one request each)");
-  const mirror = await client(agent.address);
-  await mirror.subscribeMirror({ PortSubscribe: 8080 });
-  mirror.record();
-  const rate = 2000;
-  const total = rate * 10;
-  const results: Promise<boolean>[] = [];
-  const begin = performance.now();
-  while (results.length < total) {
-    const due = Math.floor((performance.now() - begin) / 1000 * rate);
-    while (results.length < Math.min(due, total)) results.push(oneRequest(pod, 8080));
-    await new Promise((resolve) => setTimeout(resolve, 1));
+  console.log(`== HTTP/1.1 keep-alive, wrk -t2 -c50 -d${options.seconds}s`);
+  if (run("direct")) {
+    rss.takeMax();
+    await line("pod answering directly", await wrk(url, options.seconds));
   }
-  const sentIn = (performance.now() - begin) / 1000;
-  const answered = (await Promise.all(results)).filter(Boolean).length;
-  await mirror.until(() => mirror.requests.length >= answered, 30000).catch(() => {});
-  console.log(
-    `offered ${total} in ${sentIn.toFixed(1)} s (${(total / sentIn).toFixed(0)}/s); ` +
-      `answered by the pod ${answered}; mirrored ${mirror.requests.length}; ` +
-      `flows lost ${answered - Math.min(answered, mirror.requests.length)} ` +
-      `(dropped for a slow client: ${mirror.logs.filter((l) => /too slowly/.test(l)).length})`,
-  );
-  const end = await rssKib(agentPid);
+
+  if (run("steal")) {
+    const stealer = await client(agent.address);
+    await stealer.subscribeSteal({ All: 8080 });
+    stealer.answer(() => ({ status: 200, body: "stolen" }));
+    rss.takeMax();
+    await line("stolen, answered by the client", await wrk(url, options.seconds));
+    stealer.client.close();
+    await settle();
+  }
+
+  if (run("passthrough")) {
+    const filtered = await client(agent.address);
+    await filtered.subscribeSteal({ FilteredHttpEx: [8080, { Header: "^x-never: " }] });
+    filtered.record();
+    rss.takeMax();
+    await line("through the agent (passthrough)", await wrk(url, options.seconds));
+    filtered.client.close();
+    await settle();
+  }
+
+  if (run("echo")) {
+    console.log("== 1000 concurrent raw TCP connections stolen, 64 KiB echoed each");
+    const echo = await client(agent.address);
+    await echo.subscribeSteal({ All: 9000 });
+    echo.relay((_, data) => data);
+    rss.takeMax();
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 1000 }, () => echoOne(pod, 9000, 64 * 1024)),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const count = (what: EchoOutcome) => outcomes.filter((o) => o === what).length;
+    console.log(
+      `ok ${count("ok")}, lost ${count("lost")}, corrupted ${count("corrupt")}, timed out ` +
+        `${count("timeout")} in ${seconds.toFixed(1)} s ` +
+        `(${(1000 * 128 / 1024 / seconds).toFixed(1)} MiB/s both ways)\n    (${await memory()})`,
+    );
+    echo.client.close();
+    await settle();
+  }
+
+  if (run("mirror")) {
+    const rate = options.rate;
+    console.log(`== mirror at ${rate} new connections/s for 10 s (one request each)`);
+    const mirror = new MirrorClientProcess(agent.address, 8080);
+    try {
+      if (await mirror.nextLine() !== "subscribed") throw new Error("mirror subscription failed");
+      const before = await scrapeMetrics(metricsPort);
+      rss.takeMax();
+      const total = rate * 10;
+      const results: Promise<boolean>[] = [];
+      const begin = performance.now();
+      while (results.length < total) {
+        const due = Math.floor((performance.now() - begin) / 1000 * rate);
+        while (results.length < Math.min(due, total)) results.push(oneRequest(pod, 8080));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const sentIn = (performance.now() - begin) / 1000;
+      const answered = (await Promise.all(results)).filter(Boolean).length;
+      const answeredIn = (performance.now() - begin) / 1000;
+      // Wait until the client has everything the agent counted, or stops making progress.
+      let counts = await mirror.counts();
+      let idleSince = Date.now();
+      while (counts.completed + counts.aborted < answered && Date.now() - idleSince < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const next = await mirror.counts();
+        if (next.messages !== counts.messages) idleSince = Date.now();
+        counts = next;
+      }
+      const caughtUpIn = (performance.now() - begin) / 1000;
+      const after = await scrapeMetrics(metricsPort);
+      const delta = (name: string) =>
+        after.has(name) ? String((after.get(name) ?? 0) - (before.get(name) ?? 0)) : "?";
+      console.log(
+        `offered ${total} in ${sentIn.toFixed(1)} s (${(total / sentIn).toFixed(0)}/s); ` +
+          `answered by the pod ${answered} (all answers in ${answeredIn.toFixed(1)} s)`,
+      );
+      console.log(
+        `agent: copies started ${delta("mirrord_agent_mirror_flows_total")}, dropped for a ` +
+          `slow client ${delta("mirrord_agent_mirror_flows_dropped_total")}`,
+      );
+      console.log(
+        `client: started ${counts.started}, complete ${counts.completed}, aborted ` +
+          `${counts.aborted}, raw ${counts.rawConnections}, drop warnings ${counts.dropWarnings}` +
+          ` (caught up after ${caughtUpIn.toFixed(1)} s)`,
+      );
+      console.log(
+        `flows lost ${answered - Math.min(answered, counts.completed)}\n    (${await memory()})`,
+      );
+    } finally {
+      await mirror.stop();
+    }
+  }
+  rss.stop();
+  const end = readRss(agentPid);
   console.log(`agent RSS now ${end.rss} KiB, peak ${end.peak} KiB (goal ≤ 102400 KiB)`);
-  mirror.client.close();
+  if (options.hold > 0) {
+    console.log(`agent pid ${agentPid}: holding it for ${options.hold} s`);
+    await new Promise((resolve) => setTimeout(resolve, options.hold * 1000));
+  }
+  await agent.stop();
+  if (options.agentOutput) await Deno.writeTextFile(options.agentOutput, agent.output.join("\n"));
 }
 
 if (import.meta.main) await main();
