@@ -143,24 +143,9 @@ export class IncomingTraffic implements IncomingFeature {
     return this.ctx.steals.count + this.ctx.mirrors.count;
   }
 
-  async mirror(client: ClientHandle, request: LayerTcp): Promise<void> {
-    if ("PortSubscribe" in request) {
-      const port = request.PortSubscribe;
-      this.ctx.subscriptions.mirror(client, port, null);
-      const result = await this.redirect(port);
-      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
-      return await this.reply(client, "Tcp", result);
-    }
-    if ("PortSubscribeFilteredHttp" in request) {
-      const [port, filter] = request.PortSubscribeFilteredHttp;
-      const matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
-        Remote: { BadHttpFilterExRegex: [filter, why] },
-      }));
-      if ("Err" in matcher) return await this.reply(client, "Tcp", matcher, port);
-      this.ctx.subscriptions.mirror(client, port, matcher.Ok);
-      const result = await this.redirect(port);
-      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
-      return await this.reply(client, "Tcp", result);
+  mirror(client: ClientHandle, request: LayerTcp): Promise<void> | void {
+    if ("PortSubscribe" in request || "PortSubscribeFilteredHttp" in request) {
+      return this.subscribeMirror(client, request);
     }
     if ("PortUnsubscribe" in request) {
       const port = request.PortUnsubscribe;
@@ -170,49 +155,75 @@ export class IncomingTraffic implements IncomingFeature {
     this.ctx.mirrors.unsubscribe(client, request.ConnectionUnsubscribe);
   }
 
-  async steal(client: ClientHandle, request: LayerTcpSteal): Promise<void> {
-    if ("PortSubscribe" in request) {
-      const subscription = request.PortSubscribe;
-      let port: number;
-      let matcher: { Ok: HttpMatcher | null } | { Err: ResponseError; why: string };
-      if ("All" in subscription) {
-        port = subscription.All;
-        matcher = { Ok: null };
-      } else if ("FilteredHttp" in subscription) {
-        const [p, regex] = subscription.FilteredHttp;
-        port = p;
-        matcher = this.compile(() => compileHttpFilter({ Header: regex }), (why) => ({
-          Remote: { BadHttpFilterRegex: [regex, why] },
-        }));
-      } else {
-        const [p, filter] = subscription.FilteredHttpEx;
-        port = p;
-        matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
-          Remote: { BadHttpFilterExRegex: [filter, why] },
-        }));
-      }
-      if ("Err" in matcher) return await this.reply(client, "TcpSteal", matcher, port);
-      const outcome = this.ctx.subscriptions.steal(client, port, matcher.Ok);
-      if (!outcome.ok) {
-        client.log(
-          "Error",
-          `Cannot steal port ${port}: another mirrord session (agent client ${outcome.holder.id}) ` +
-            `already steals it${matcher.Ok === null ? "" : " without an HTTP filter"} — stop ` +
-            `that session, or give both sessions HTTP filters`,
-        );
-        return await this.reply(client, "TcpSteal", { Err: { PortAlreadyStolen: port } });
-      }
-      const result = await this.redirect(port);
-      if ("Err" in result) this.ctx.subscriptions.unsubscribeSteal(client, port);
-      return await this.reply(client, "TcpSteal", result);
-    }
+  steal(client: ClientHandle, request: LayerTcpSteal): Promise<void> | void {
+    if ("PortSubscribe" in request) return this.subscribeSteal(client, request.PortSubscribe);
     if ("PortUnsubscribe" in request) {
       const port = request.PortUnsubscribe;
       this.ctx.steals.closePort(client, port);
       if (this.ctx.subscriptions.unsubscribeSteal(client, port)) this.redirector.release(port);
       return;
     }
-    await this.ctx.steals.handle(client, request);
+    return this.ctx.steals.handle(client, request);
+  }
+
+  private async subscribeMirror(
+    client: ClientHandle,
+    request: Extract<LayerTcp, { PortSubscribe: unknown } | { PortSubscribeFilteredHttp: unknown }>,
+  ): Promise<void> {
+    if ("PortSubscribe" in request) {
+      const port = request.PortSubscribe;
+      this.ctx.subscriptions.mirror(client, port, null);
+      const result = await this.redirect(port);
+      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
+      return this.reply(client, "Tcp", result);
+    }
+    const [port, filter] = request.PortSubscribeFilteredHttp;
+    const matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
+      Remote: { BadHttpFilterExRegex: [filter, why] },
+    }));
+    if ("Err" in matcher) return this.reply(client, "Tcp", matcher, port);
+    this.ctx.subscriptions.mirror(client, port, matcher.Ok);
+    const result = await this.redirect(port);
+    if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
+    return this.reply(client, "Tcp", result);
+  }
+
+  private async subscribeSteal(
+    client: ClientHandle,
+    subscription: Extract<LayerTcpSteal, { PortSubscribe: unknown }>["PortSubscribe"],
+  ): Promise<void> {
+    let port: number;
+    let matcher: { Ok: HttpMatcher | null } | { Err: ResponseError; why: string };
+    if ("All" in subscription) {
+      port = subscription.All;
+      matcher = { Ok: null };
+    } else if ("FilteredHttp" in subscription) {
+      const [p, regex] = subscription.FilteredHttp;
+      port = p;
+      matcher = this.compile(() => compileHttpFilter({ Header: regex }), (why) => ({
+        Remote: { BadHttpFilterRegex: [regex, why] },
+      }));
+    } else {
+      const [p, filter] = subscription.FilteredHttpEx;
+      port = p;
+      matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
+        Remote: { BadHttpFilterExRegex: [filter, why] },
+      }));
+    }
+    if ("Err" in matcher) return this.reply(client, "TcpSteal", matcher, port);
+    const outcome = this.ctx.subscriptions.steal(client, port, matcher.Ok);
+    if (!outcome.ok) {
+      client.log(
+        "Error",
+        `Cannot steal port ${port}: another mirrord session (agent client ${outcome.holder.id}) ` +
+          `already steals it${matcher.Ok === null ? "" : " without an HTTP filter"} — stop ` +
+          `that session, or give both sessions HTTP filters`,
+      );
+      return this.reply(client, "TcpSteal", { Err: { PortAlreadyStolen: port } });
+    }
+    const result = await this.redirect(port);
+    if ("Err" in result) this.ctx.subscriptions.unsubscribeSteal(client, port);
+    return this.reply(client, "TcpSteal", result);
   }
 
   release(client: ClientHandle): void {
@@ -251,16 +262,16 @@ export class IncomingTraffic implements IncomingFeature {
     }
   }
 
-  private async reply(
+  private reply(
     client: ClientHandle,
     channel: "Tcp" | "TcpSteal",
     result: SubscribeReply | { Err: ResponseError; why: string },
     port?: number,
-  ): Promise<void> {
+  ): void {
     if ("why" in result) {
       client.log("Error", `Cannot use the HTTP filter of port ${port}: ${result.why}`);
     }
     const body = { SubscribeResult: "Ok" in result ? result : { Err: result.Err } };
-    await client.send(channel === "Tcp" ? { Tcp: body } : { TcpSteal: body });
+    client.send(channel === "Tcp" ? { Tcp: body } : { TcpSteal: body });
   }
 }

@@ -59,7 +59,7 @@ abstract class MirrorFlow {
     if (this.client.pendingBytes > MIRROR_CLIENT_BACKLOG) {
       this.registry.dropped++;
       this.stop();
-      this.client.send({ Tcp: this.abortMessage() }).catch(() => {});
+      this.client.send({ Tcp: this.abortMessage() });
       this.client.log(
         "Warn",
         `Mirrored connection ${this.id} failed: this client reads mirrored traffic too slowly ` +
@@ -67,7 +67,7 @@ abstract class MirrorFlow {
       );
       return;
     }
-    this.client.send({ Tcp: message }).catch(() => {});
+    this.client.send({ Tcp: message });
   }
 
   protected end(message: DaemonTcp): void {

@@ -12,7 +12,8 @@ import { Http1Connection } from "./http1_connection.ts";
 import { H2Connection } from "./h2_connection.ts";
 import { newConnection } from "./incoming_messages.ts";
 import { MirroredConnection } from "./mirror.ts";
-import { connectOriginal, splice } from "./passthrough.ts";
+import { type BufferedSocket, connectOriginal, splice } from "./passthrough.ts";
+import { SocketWriter } from "./socket_writer.ts";
 import { StolenConnection } from "./stolen_connection.ts";
 import {
   connectionInfo,
@@ -99,11 +100,11 @@ async function serveRaw(ctx: TrafficContext, reader: ConnReader, meta: Connectio
       for (const mirror of mirrors) mirror.close();
     }, tap);
     ctx.steals.addConnection(stolen, meta.port);
-    await stealer.send({ TcpSteal: newConnection(stealer.version, connectionInfo(meta, id)) });
+    stealer.send({ TcpSteal: newConnection(stealer.version, connectionInfo(meta, id)) });
     await stolen.pump();
     return;
   }
-  let server: ConnReader;
+  let server: BufferedSocket;
   try {
     server = await connectOriginal(meta.destination);
   } catch (error) {
@@ -112,6 +113,7 @@ async function serveRaw(ctx: TrafficContext, reader: ConnReader, meta: Connectio
     closeQuietly(reader.conn);
     return;
   }
-  await splice(reader, server, mirrors.length > 0 ? tap : undefined);
+  const peer = { reader, writer: new SocketWriter(reader.conn, () => closeQuietly(reader.conn)) };
+  await splice(peer, server, mirrors.length > 0 ? tap : undefined);
   for (const mirror of mirrors) mirror.close();
 }
