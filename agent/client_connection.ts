@@ -30,6 +30,7 @@ import { remoteIOError } from "./features/io_error.ts";
 import { OutgoingConnections } from "./features/outgoing.ts";
 import type { SocketAddress } from "./features/socket_address.ts";
 import { ByteBudget } from "./features/byte_budget.ts";
+import { noteBufferBytes } from "./buffer_reclaim.ts";
 import { SocketWriter } from "./features/socket_writer.ts";
 import {
   ASSUMED_CLIENT_VERSION,
@@ -58,7 +59,7 @@ export const CLIENT_SEND_BUDGET = 1024 * 1024;
  * Bytes a client sent for its stolen connections' peers that may wait for them before the agent
  * stops reading the client's socket (the client then waits, as with any slow TCP peer).
  */
-export const CLIENT_PEER_BUDGET = 4 * 1024 * 1024;
+export const CLIENT_PEER_BUDGET = 2 * 1024 * 1024;
 
 type OutgoingChannel = "TcpOutgoing" | "UdpOutgoing";
 
@@ -139,7 +140,9 @@ export class ClientConnection implements ClientHandle {
    */
   send(message: DaemonMessage): void {
     if (this.closed) return;
-    this.writer.write(encodeDaemon(message), true);
+    const bytes = encodeDaemon(message);
+    noteBufferBytes(bytes.length);
+    this.writer.write(bytes, true);
   }
 
   log(level: ClientLogLevel, message: string): void {
@@ -181,6 +184,7 @@ export class ClientConnection implements ClientHandle {
         const n = await this.conn.read(buffer);
         if (n === null) break;
         decoder.push(buffer.subarray(0, n));
+        noteBufferBytes(n);
         // Messages are handled synchronously where they can be, so what they queue for sockets
         // (responses to peers, replies to the client) is written together after the batch.
         for (let message = decoder.next(); message !== undefined; message = decoder.next()) {

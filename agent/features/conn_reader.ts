@@ -6,8 +6,9 @@
  *
  * Memory: each reader reads into one buffer of its own that starts small
  * ({@link MIN_READ_BUFFER}, enough for a request head) and doubles while reads fill it, up to
- * {@link MAX_READ_BUFFER} for bulk transfers; it shrinks back once reads are small again. So
- * thousands of mostly idle connections cost a few KiB each, and no read allocates.
+ * {@link MAX_READ_BUFFER} for bulk transfers, as long as all grown buffers together stay within
+ * {@link READ_GROWTH_BUDGET}; it shrinks back once reads are small again. So thousands of
+ * connections cost a few KiB each however busy they are, and no read allocates.
  *
  * **Views**: `buffered`, `consume()` and `read()` return views into that buffer, valid until the
  * next `fill()`/`read()` on this reader. Whoever keeps bytes longer must copy them.
@@ -16,14 +17,32 @@
  */
 
 /** First (and smallest) read buffer of a connection. */
-export const MIN_READ_BUFFER = 4 * 1024;
+export const MIN_READ_BUFFER = 2 * 1024;
 /**
  * Largest read buffer a connection grows to while data streams in: every connection with a read
  * pending holds its buffer, so this bounds the agent's memory per busy connection.
  */
 export const MAX_READ_BUFFER = 16 * 1024;
+/**
+ * Bytes all readers together may hold beyond {@link MIN_READ_BUFFER} each: a few hundred busy
+ * connections read in large chunks, thousands read in small ones, and the agent's memory for read
+ * buffers stays near `connections × MIN_READ_BUFFER + READ_GROWTH_BUDGET`.
+ */
+export const READ_GROWTH_BUDGET = 2 * 1024 * 1024;
 /** Small reads in a row after which a grown buffer shrinks back. */
 const SMALL_READS_BEFORE_SHRINK = 32;
+
+/** Bytes of grown read buffers beyond their minimum, over all readers. */
+let grownBytes = 0;
+/** Gives back the growth of readers dropped without reaching their end. */
+const growthOwners = new FinalizationRegistry<{ bytes: number }>((held) => {
+  grownBytes -= held.bytes;
+});
+
+/** Read buffer bytes beyond the minimum held by all readers now, for tests. */
+export function grownReadBufferBytes(): number {
+  return grownBytes;
+}
 
 /** What {@link ConnReader.fill} observed. */
 export type FillResult = "data" | "eof" | "timeout";
@@ -37,9 +56,13 @@ export class ConnReader {
   private settled = false;
   private ended = false;
   private smallReads = 0;
+  /** this reader's share of {@link grownBytes} (shared with the finalization registry) */
+  private readonly growth = { bytes: 0 };
 
   /** @param conn the socket */
-  constructor(readonly conn: Deno.Conn) {}
+  constructor(readonly conn: Deno.Conn) {
+    growthOwners.register(this, this.growth);
+  }
 
   /** The bytes read but not consumed yet (a view, see the module notes). */
   get buffered(): Uint8Array {
@@ -83,6 +106,7 @@ export class ConnReader {
     this.pending = null;
     if (n === null) {
       this.ended = true;
+      this.setGrowth(0);
       return "eof";
     }
     this.end += n;
@@ -141,11 +165,13 @@ export class ConnReader {
     const held = this.end - this.start;
     if (held === 0) this.start = this.end = 0;
     if (this.buf.length - this.end >= MIN_READ_BUFFER / 2) return this.buf.subarray(this.end);
-    // Little room left: move what is held to the front, into a larger buffer if it is over half.
+    // Little room left: move what is held to the front, into a larger buffer if it is over half
+    // (a parser waiting for the rest of a message grows it whatever the budget says).
     if (held > this.buf.length / 2) {
       const next = new Uint8Array(this.buf.length * 2);
       next.set(this.buf.subarray(this.start, this.end), 0);
       this.buf = next;
+      this.setGrowth(next.length - MIN_READ_BUFFER);
     } else {
       this.buf.copyWithin(0, this.start, this.end);
     }
@@ -159,7 +185,7 @@ export class ConnReader {
     const buf = this.buf!;
     if (read === offered && buf.length < MAX_READ_BUFFER) {
       this.smallReads = 0;
-      this.resize(buf.length * 2, read);
+      if (grownBytes + buf.length <= READ_GROWTH_BUDGET) this.resize(buf.length * 2, read);
       return;
     }
     if (buf.length > MIN_READ_BUFFER && read < buf.length / 4) {
@@ -179,6 +205,12 @@ export class ConnReader {
     this.buf = next;
     this.end = held - justRead;
     this.start = 0;
+    this.setGrowth(size - MIN_READ_BUFFER);
+  }
+
+  private setGrowth(bytes: number): void {
+    grownBytes += bytes - this.growth.bytes;
+    this.growth.bytes = bytes;
   }
 }
 

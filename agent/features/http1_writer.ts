@@ -87,6 +87,8 @@ function responseHeadWithBytes(status: number, headers: HttpHeaders): Uint8Array
   return joinBytes(parts);
 }
 
+const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+
 /** The line break after a chunk's data. */
 export const CRLF: Uint8Array = encoder.encode("\r\n");
 
@@ -103,6 +105,7 @@ export function chunkHeader(size: number): Uint8Array {
  * @returns the last chunk with its trailer section
  */
 export function lastChunk(trailers: HttpHeaders = []): Uint8Array {
+  if (trailers.length === 0) return LAST_CHUNK;
   const parts: Uint8Array[] = [encoder.encode("0\r\n")];
   for (const [name, value] of trailers) {
     parts.push(encoder.encode(`${name}: `), headerValueBytes(value), encoder.encode("\r\n"));

@@ -9,7 +9,6 @@ import type { ClientHandle } from "../client_handle.ts";
 import { closeQuietly, ConnReader } from "./conn_reader.ts";
 import { detectProtocol } from "./http_detection.ts";
 import { Http1Connection } from "./http1_connection.ts";
-import { H2Connection } from "./h2_connection.ts";
 import { newConnection } from "./incoming_messages.ts";
 import { MirroredConnection } from "./mirror.ts";
 import { type BufferedSocket, connectOriginal, splice } from "./passthrough.ts";
@@ -71,8 +70,12 @@ export async function serveRedirected(
       ? await detectProtocol(reader, ctx.settings.detectionTimeoutMs)
       : "raw";
     if (protocol === "http1") await new Http1Connection(ctx, reader, meta).serve();
-    else if (protocol === "h2") await new H2Connection(ctx, reader, meta).serve();
-    else await serveRaw(ctx, reader, meta);
+    else if (protocol === "h2") {
+      // Loaded on the first HTTP/2 connection: HPACK (hpack.js, with Node's compatibility
+      // layer) costs ~9 MiB of memory an agent that never sees HTTP/2 does not need.
+      const { H2Connection } = await import("./h2_connection.ts");
+      await new H2Connection(ctx, reader, meta).serve();
+    } else await serveRaw(ctx, reader, meta);
   } catch (error) {
     ctx.log.debug(`redirected connection from ${meta.peer.ip}:${meta.peer.port} failed: ${error}`);
     closeQuietly(conn);

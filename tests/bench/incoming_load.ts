@@ -2,8 +2,9 @@
  * Load figures of the agent's incoming traffic (issue 6 §6), printed, never asserted:
  *
  * 1. HTTP throughput and p50/p99 latency with wrk: the pod's server answering directly, through
- *    the agent with an unfiltered steal answered by an in-process client (what an intproxy does),
- *    and through the agent passing unmatched requests on (filtered steal that matches nothing);
+ *    the agent with an unfiltered steal answered by a client in its own process (what an intproxy
+ *    does; `steal-in-process`: the harness' test client in the bench's process instead), and
+ *    through the agent passing unmatched requests on (filtered steal that matches nothing);
  * 2. 1000 concurrent raw TCP connections stolen and echoed by the client, 64 KiB each way,
  *    compared by SHA-256: lost or corrupted connections;
  * 3. mirror at 2000 new connections (one HTTP request each) per second for 10 s: requests the
@@ -13,7 +14,8 @@
  *
  * Run as root: `deno run -A tests/bench/incoming_load.ts [options]` (needs wrk, node, iptables).
  *
- * Options: `--only direct,steal,passthrough,echo,mirror` (default: all), `--seconds N` (wrk
+ * Options: `--only direct,steal,steal-in-process,passthrough,echo,mirror` (default: all
+ * but steal-in-process), `--seconds N` (wrk
  * duration, default 5), `--rate N` (mirror connections/s, default 2000), `--agent-flags "…"`
  * (deno flags for the agent, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), `--agent-env K=V,…` (extra agent environment), `--agent-output <file>`
  * (the agent's stdout and stderr lines, e.g. with `--v8-flags=--trace-gc`), `--hold N` (keep the
@@ -30,7 +32,17 @@ import type { MirrorCounts } from "./apps/mirror_client.ts";
 const SERVER = new URL("../integration/harness/servers/pod_http_server.mjs", import.meta.url)
   .pathname;
 const MIRROR_CLIENT = new URL("./apps/mirror_client.ts", import.meta.url).pathname;
-const SECTIONS = ["direct", "steal", "passthrough", "echo", "mirror"] as const;
+const STEAL_CLIENT = new URL("./apps/steal_client.ts", import.meta.url).pathname;
+const SECTIONS = [
+  "direct",
+  "steal",
+  "steal-in-process",
+  "passthrough",
+  "echo",
+  "mirror",
+] as const;
+/** Sections run when `--only` is not given. */
+const DEFAULT_SECTIONS: Section[] = ["direct", "steal", "passthrough", "echo", "mirror"];
 type Section = typeof SECTIONS[number];
 /** Any single load-generator operation taking longer than this counts as lost. */
 const OPERATION_TIMEOUT_MS = 30000;
@@ -50,7 +62,7 @@ function parseOptions(args: string[]): Options {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
-  const only = value("--only")?.split(",") ?? [...SECTIONS];
+  const only = value("--only")?.split(",") ?? DEFAULT_SECTIONS;
   for (const section of only) {
     if (!(SECTIONS as readonly string[]).includes(section)) {
       throw new Error(`Cannot run section "${section}": known sections are ${SECTIONS.join(", ")}`);
@@ -202,40 +214,48 @@ async function oneRequest(pod: Pod, port: number): Promise<boolean> {
   }
 }
 
-/** Samples the agent's memory while a section runs. */
-class RssSampler {
-  private timer: ReturnType<typeof setInterval>;
-  private max = 0;
+/** Samples the agent's memory while a section runs: RSS every 50 ms, JS memory every 200 ms. */
+class MemorySampler {
+  private readonly timers: ReturnType<typeof setInterval>[];
+  private max = { rss: 0, heap: 0, buffers: 0 };
 
-  constructor(private readonly pid: number) {
-    this.timer = setInterval(() => this.sample(), 50);
+  constructor(private readonly pid: number, private readonly metricsPort: number) {
+    this.timers = [
+      setInterval(() => this.sampleRss(), 50),
+      setInterval(() => this.sampleJs(), 200),
+    ];
   }
 
-  private sample(): void {
-    const { rss } = readRss(this.pid);
-    this.max = Math.max(this.max, rss);
+  private sampleRss(): void {
+    this.max.rss = Math.max(this.max.rss, readRss(this.pid).rss * 1024);
   }
 
-  /** @returns the highest RSS seen since the last call, in KiB */
-  takeMax(): number {
-    this.sample();
+  private async sampleJs(): Promise<void> {
+    const m = await scrapeMetrics(this.metricsPort);
+    this.max.heap = Math.max(this.max.heap, m.get("mirrord_agent_js_heap_total_bytes") ?? 0);
+    this.max.buffers = Math.max(this.max.buffers, m.get("mirrord_agent_js_external_bytes") ?? 0);
+  }
+
+  /** @returns the highest figures seen since the last call, in bytes */
+  takeMax(): { rss: number; heap: number; buffers: number } {
+    this.sampleRss();
     const max = this.max;
-    this.max = 0;
+    this.max = { rss: 0, heap: 0, buffers: 0 };
     return max;
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    for (const timer of this.timers) clearInterval(timer);
   }
 }
 
-function readRss(pid: number): { rss: number; peak: number } {
+function readRss(pid: number): { rss: number; peak: number; anon: number } {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rss: field("VmRSS"), peak: field("VmHWM") };
+    return { rss: field("VmRSS"), peak: field("VmHWM"), anon: field("RssAnon") };
   } catch {
-    return { rss: 0, peak: 0 };
+    return { rss: 0, peak: 0, anon: 0 };
   }
 }
 
@@ -262,16 +282,16 @@ function freePort(): number {
   return port;
 }
 
-/** One mirroring client process. */
-class MirrorClientProcess {
+/** An agent client in its own process (apps/), driven through its stdin and stdout. */
+class ClientProcess {
   private readonly child: Deno.ChildProcess;
   private readonly lines: ReadableStreamDefaultReader<string>;
   private readonly stdin: WritableStreamDefaultWriter<Uint8Array>;
   private pending = "";
 
-  constructor(address: { hostname: string; port: number }, targetPort: number) {
+  constructor(app: string, args: string[]) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MIRROR_CLIENT, address.hostname, String(address.port), `${targetPort}`],
+      args: ["run", "-A", app, ...args],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -280,10 +300,17 @@ class MirrorClientProcess {
     this.stdin = this.child.stdin.getWriter();
   }
 
+  static async subscribed(app: string, args: string[]): Promise<ClientProcess> {
+    const client = new ClientProcess(app, args);
+    const line = await client.nextLine();
+    if (line !== "subscribed") throw new Error(`${app} did not subscribe: ${line}`);
+    return client;
+  }
+
   async nextLine(): Promise<string> {
     while (!this.pending.includes("\n")) {
       const { value, done } = await this.lines.read();
-      if (done) throw new Error("the mirror client exited");
+      if (done) throw new Error("the client process exited");
       this.pending += value;
     }
     const at = this.pending.indexOf("\n");
@@ -298,7 +325,18 @@ class MirrorClientProcess {
   }
 
   async stop(): Promise<void> {
-    this.child.kill("SIGKILL");
+    await this.stdin.close().catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.child.status,
+      new Promise((resolve) => timer = setTimeout(resolve, 2000)),
+    ]);
+    clearTimeout(timer);
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
     await this.child.status;
   }
 }
@@ -318,14 +356,14 @@ async function main(): Promise<void> {
     denoFlags: options.agentFlags,
   });
   const agentPid = await forkedChild(agent.process.pid);
-  const rss = new RssSampler(agentPid);
+  const rss = new MemorySampler(agentPid, metricsPort);
   const url = `http://${pod.podIp}:8080/`;
+  // deno-lint-ignore require-await
   const memory = async () => {
-    const m = await scrapeMetrics(metricsPort);
-    const mib = (name: string) => m.has(name) ? ((m.get(name) ?? 0) / 1048576).toFixed(1) : "?";
-    return `agent RSS max ${(rss.takeMax() / 1024).toFixed(1)} MiB; now: JS heap ` +
-      `${mib("mirrord_agent_js_heap_used_bytes")}/${mib("mirrord_agent_js_heap_total_bytes")} ` +
-      `MiB, buffers ${mib("mirrord_agent_js_external_bytes")} MiB`;
+    const max = rss.takeMax();
+    const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+    return `agent max: RSS ${mib(max.rss)} MiB, JS heap ${mib(max.heap)} MiB, buffers ` +
+      `${mib(max.buffers)} MiB`;
   };
   const line = async (name: string, f: WrkFigures) =>
     console.log(
@@ -341,31 +379,42 @@ async function main(): Promise<void> {
     await line("pod answering directly", await wrk(url, options.seconds));
   }
 
+  const stealClient = (subscription: unknown) =>
+    ClientProcess.subscribed(STEAL_CLIENT, [
+      agent.address.hostname,
+      String(agent.address.port),
+      JSON.stringify(subscription),
+    ]);
+
   if (run("steal")) {
+    const stealer = await stealClient({ All: 8080 });
+    rss.takeMax();
+    await line("stolen, answered by the client", await wrk(url, options.seconds));
+    await stealer.stop();
+    await settle();
+  }
+
+  if (run("steal-in-process")) {
     const stealer = await client(agent.address);
     await stealer.subscribeSteal({ All: 8080 });
     stealer.answer(() => ({ status: 200, body: "stolen" }));
     rss.takeMax();
-    await line("stolen, answered by the client", await wrk(url, options.seconds));
+    await line("stolen, in-process test client", await wrk(url, options.seconds));
     stealer.client.close();
     await settle();
   }
 
   if (run("passthrough")) {
-    const filtered = await client(agent.address);
-    await filtered.subscribeSteal({ FilteredHttpEx: [8080, { Header: "^x-never: " }] });
-    filtered.record();
+    const filtered = await stealClient({ FilteredHttpEx: [8080, { Header: "^x-never: " }] });
     rss.takeMax();
     await line("through the agent (passthrough)", await wrk(url, options.seconds));
-    filtered.client.close();
+    await filtered.stop();
     await settle();
   }
 
   if (run("echo")) {
     console.log("== 1000 concurrent raw TCP connections stolen, 64 KiB echoed each");
-    const echo = await client(agent.address);
-    await echo.subscribeSteal({ All: 9000 });
-    echo.relay((_, data) => data);
+    const echo = await stealClient({ All: 9000 });
     rss.takeMax();
     const started = performance.now();
     const outcomes = await Promise.all(
@@ -378,16 +427,19 @@ async function main(): Promise<void> {
         `${count("timeout")} in ${seconds.toFixed(1)} s ` +
         `(${(1000 * 128 / 1024 / seconds).toFixed(1)} MiB/s both ways)\n    (${await memory()})`,
     );
-    echo.client.close();
+    await echo.stop();
     await settle();
   }
 
   if (run("mirror")) {
     const rate = options.rate;
     console.log(`== mirror at ${rate} new connections/s for 10 s (one request each)`);
-    const mirror = new MirrorClientProcess(agent.address, 8080);
+    const mirror = await ClientProcess.subscribed(MIRROR_CLIENT, [
+      agent.address.hostname,
+      String(agent.address.port),
+      "8080",
+    ]);
     try {
-      if (await mirror.nextLine() !== "subscribed") throw new Error("mirror subscription failed");
       const before = await scrapeMetrics(metricsPort);
       rss.takeMax();
       const total = rate * 10;
@@ -436,7 +488,12 @@ async function main(): Promise<void> {
   }
   rss.stop();
   const end = readRss(agentPid);
-  console.log(`agent RSS now ${end.rss} KiB, peak ${end.peak} KiB (goal ≤ 102400 KiB)`);
+  const guard = readRss(agent.process.pid);
+  console.log(
+    `agent RSS now ${(end.rss / 1024).toFixed(1)} MiB, peak ${(end.peak / 1024).toFixed(1)} MiB ` +
+      `(goal ≤ 100 MiB); its iptables guard: RSS ${(guard.rss / 1024).toFixed(1)} MiB, ` +
+      `${(guard.anon / 1024).toFixed(1)} MiB of it its own (not shared with the agent)`,
+  );
   if (options.hold > 0) {
     console.log(`agent pid ${agentPid}: holding it for ${options.hold} s`);
     await new Promise((resolve) => setTimeout(resolve, options.hold * 1000));
