@@ -40,7 +40,7 @@ export class ByteBudget {
    *   it is this producer's turn
    */
   room(): Promise<void> | null {
-    if (this.queued < this.limit && this.line.length === 0) return null;
+    if (this.queued < this.limit && this.line.length === 0 && !this.admitting) return null;
     return new Promise((resolve) => {
       this.line.push(resolve);
       this.admit();

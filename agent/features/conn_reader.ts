@@ -57,12 +57,10 @@ export class ConnReader {
   private ended = false;
   private smallReads = 0;
   /** this reader's share of {@link grownBytes} (shared with the finalization registry) */
-  private readonly growth = { bytes: 0 };
+  private growth: { bytes: number } | null = null;
 
   /** @param conn the socket */
-  constructor(readonly conn: Deno.Conn) {
-    growthOwners.register(this, this.growth);
-  }
+  constructor(readonly conn: Deno.Conn) {}
 
   /** The bytes read but not consumed yet (a view, see the module notes). */
   get buffered(): Uint8Array {
@@ -139,21 +137,18 @@ export class ConnReader {
     return this.consume(this.end - this.start);
   }
 
-  private readOnce(): Promise<number | null> {
+  private async readOnce(): Promise<number | null> {
     const target = this.room();
     this.settled = false;
-    return this.conn.read(target).then(
-      (n) => {
-        this.settled = true;
-        this.adapt(n ?? 0, target.length);
-        return n;
-      },
-      () => {
-        this.settled = true;
-        // A reset is the end of the stream for every reader of it.
-        return null;
-      },
-    );
+    let n: number | null;
+    try {
+      n = await this.conn.read(target);
+    } catch {
+      n = null; // A reset is the end of the stream for every reader of it.
+    }
+    this.settled = true;
+    if (n !== null) this.adapt(n, target.length);
+    return n;
   }
 
   /** Free space at the end of the buffer, made by compacting or growing it. */
@@ -209,6 +204,12 @@ export class ConnReader {
   }
 
   private setGrowth(bytes: number): void {
+    if (this.growth === null) {
+      if (bytes === 0) return;
+      // Registered only once grown: most readers never are, and registration has a cost.
+      this.growth = { bytes: 0 };
+      growthOwners.register(this, this.growth);
+    }
     grownBytes += bytes - this.growth.bytes;
     this.growth.bytes = bytes;
   }

@@ -83,6 +83,7 @@ export class IncomingTraffic implements IncomingFeature {
       log,
       agentVersion,
       nextConnectionId: () => this.nextId++,
+      stats: { detected: { http1: 0, h2: 0, raw: 0 }, detectionTimeouts: 0 },
     };
     this.redirector = makeRedirector((conn, port) => {
       this.openConnections++;
@@ -125,6 +126,18 @@ export class IncomingTraffic implements IncomingFeature {
       "mirrord_agent_redirected_connections_total",
       "redirected connections accepted since the agent started",
       () => this.acceptedConnections,
+    );
+    for (const protocol of ["http1", "h2", "raw"] as const) {
+      metrics.counter(
+        `mirrord_agent_redirected_${protocol}_connections_total`,
+        `redirected connections detected as ${protocol}`,
+        () => this.ctx.stats.detected[protocol],
+      );
+    }
+    metrics.counter(
+      "mirrord_agent_detection_timeouts_total",
+      "redirected connections taken for raw TCP because the peer sent nothing conclusive in time",
+      () => this.ctx.stats.detectionTimeouts,
     );
     metrics.counter(
       "mirrord_agent_mirror_flows_total",

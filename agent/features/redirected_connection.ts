@@ -7,7 +7,7 @@
  */
 import type { ClientHandle } from "../client_handle.ts";
 import { closeQuietly, ConnReader } from "./conn_reader.ts";
-import { detectProtocol } from "./http_detection.ts";
+import { type Detection, detectProtocol } from "./http_detection.ts";
 import { Http1Connection } from "./http1_connection.ts";
 import { newConnection } from "./incoming_messages.ts";
 import { MirroredConnection } from "./mirror.ts";
@@ -66,9 +66,12 @@ export async function serveRedirected(
   const meta = metaOf(conn, port);
   const reader = new ConnReader(conn);
   try {
-    const protocol = ctx.subscriptions.has(port)
+    const detection: Detection = ctx.subscriptions.has(port)
       ? await detectProtocol(reader, ctx.settings.detectionTimeoutMs)
-      : "raw";
+      : { protocol: "raw", timedOut: false };
+    const protocol = detection.protocol;
+    ctx.stats.detected[protocol]++;
+    if (detection.timedOut) ctx.stats.detectionTimeouts++;
     if (protocol === "http1") await new Http1Connection(ctx, reader, meta).serve();
     else if (protocol === "h2") {
       // Loaded on the first HTTP/2 connection: HPACK (hpack.js, with Node's compatibility

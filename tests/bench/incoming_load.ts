@@ -39,10 +39,18 @@ const SECTIONS = [
   "steal-in-process",
   "passthrough",
   "echo",
+  "connections",
   "mirror",
 ] as const;
 /** Sections run when `--only` is not given. */
-const DEFAULT_SECTIONS: Section[] = ["direct", "steal", "passthrough", "echo", "mirror"];
+const DEFAULT_SECTIONS: Section[] = [
+  "direct",
+  "steal",
+  "passthrough",
+  "echo",
+  "connections",
+  "mirror",
+];
 type Section = typeof SECTIONS[number];
 /** Any single load-generator operation taking longer than this counts as lost. */
 const OPERATION_TIMEOUT_MS = 30000;
@@ -431,6 +439,45 @@ async function main(): Promise<void> {
     await settle();
   }
 
+  if (run("connections")) {
+    const count = 2000;
+    console.log(`== ${count} idle connections to a mirrored port (agent memory per connection)`);
+    const mirror = await ClientProcess.subscribed(MIRROR_CLIENT, [
+      agent.address.hostname,
+      String(agent.address.port),
+      "8080",
+    ]);
+    const base = await scrapeMetrics(metricsPort);
+    const baseRss = readRss(agentPid).rss * 1024;
+    const conns: Deno.TcpConn[] = [];
+    const partial = new TextEncoder().encode("GET /idle"); // no line end: detection keeps waiting
+    for (let i = 0; i < count; i++) {
+      const conn = await Deno.connect({ hostname: pod.podIp, port: 8080 });
+      await conn.write(partial);
+      conns.push(conn);
+    }
+    const figures = async (state: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = await scrapeMetrics(metricsPort);
+      const per = (name: string) =>
+        (((m.get(name) ?? 0) - (base.get(name) ?? 0)) / count / 1024).toFixed(1);
+      const rssPer = ((readRss(agentPid).rss * 1024 - baseRss) / count / 1024).toFixed(1);
+      console.log(
+        `${state}: ${m.get("mirrord_agent_redirected_connections_count")} open; per connection ` +
+          `RSS ${rssPer} KiB, JS heap ${per("mirrord_agent_js_heap_used_bytes")} KiB, buffers ` +
+          `${per("mirrord_agent_js_external_bytes")} KiB`,
+      );
+    };
+    await figures("waiting for the request line");
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // past the detection timeout
+    await figures("raw, spliced to the pod's server");
+    console.log(`    (${await memory()})`);
+    for (const conn of conns) conn.close();
+    await mirror.stop();
+    await settle();
+  }
+
   if (run("mirror")) {
     const rate = options.rate;
     console.log(`== mirror at ${rate} new connections/s for 10 s (one request each)`);
@@ -453,10 +500,15 @@ async function main(): Promise<void> {
       const sentIn = (performance.now() - begin) / 1000;
       const answered = (await Promise.all(results)).filter(Boolean).length;
       const answeredIn = (performance.now() - begin) / 1000;
-      // Wait until the client has everything the agent counted, or stops making progress.
+      // Wait until the client has a copy of every redirected connection, or stops progressing.
+      const redirected = async () =>
+        ((await scrapeMetrics(metricsPort)).get("mirrord_agent_redirected_connections_total") ??
+          0) -
+        (before.get("mirrord_agent_redirected_connections_total") ?? 0);
+      const mirrored = (c: MirrorCounts) => c.completed + c.rawClosed;
       let counts = await mirror.counts();
       let idleSince = Date.now();
-      while (counts.completed + counts.aborted < answered && Date.now() - idleSince < 5000) {
+      while (mirrored(counts) < await redirected() && Date.now() - idleSince < 5000) {
         await new Promise((resolve) => setTimeout(resolve, 200));
         const next = await mirror.counts();
         if (next.messages !== counts.messages) idleSince = Date.now();
@@ -464,23 +516,27 @@ async function main(): Promise<void> {
       }
       const caughtUpIn = (performance.now() - begin) / 1000;
       const after = await scrapeMetrics(metricsPort);
-      const delta = (name: string) =>
-        after.has(name) ? String((after.get(name) ?? 0) - (before.get(name) ?? 0)) : "?";
+      const delta = (name: string) => (after.get(name) ?? NaN) - (before.get(name) ?? 0);
+      const flows = delta("mirrord_agent_redirected_connections_total");
       console.log(
         `offered ${total} in ${sentIn.toFixed(1)} s (${(total / sentIn).toFixed(0)}/s); ` +
           `answered by the pod ${answered} (all answers in ${answeredIn.toFixed(1)} s)`,
       );
       console.log(
-        `agent: copies started ${delta("mirrord_agent_mirror_flows_total")}, dropped for a ` +
+        `agent: ${flows} redirected connections (HTTP ` +
+          `${delta("mirrord_agent_redirected_http1_connections_total")}, raw ` +
+          `${delta("mirrord_agent_redirected_raw_connections_total")}, of which ` +
+          `${delta("mirrord_agent_detection_timeouts_total")} silent past the detection ` +
+          `timeout); copies started ${delta("mirrord_agent_mirror_flows_total")}, dropped for a ` +
           `slow client ${delta("mirrord_agent_mirror_flows_dropped_total")}`,
       );
       console.log(
-        `client: started ${counts.started}, complete ${counts.completed}, aborted ` +
-          `${counts.aborted}, raw ${counts.rawConnections}, drop warnings ${counts.dropWarnings}` +
-          ` (caught up after ${caughtUpIn.toFixed(1)} s)`,
+        `client: HTTP copies started ${counts.started}, complete ${counts.completed}, aborted ` +
+          `${counts.aborted}; raw copies ${counts.rawConnections}, closed ${counts.rawClosed}; ` +
+          `drop warnings ${counts.dropWarnings} (caught up after ${caughtUpIn.toFixed(1)} s)`,
       );
       console.log(
-        `flows lost ${answered - Math.min(answered, counts.completed)}\n    (${await memory()})`,
+        `flows lost ${Math.max(0, flows - mirrored(counts))} of ${flows}\n    (${await memory()})`,
       );
     } finally {
       await mirror.stop();

@@ -6,7 +6,8 @@
  *
  * Prints `subscribed` once the agent confirmed the subscription, then, for every line read on
  * stdin, one JSON line of counts: HTTP request copies started / completed / aborted (`ErrorV2`),
- * raw connection copies, the agent's "too slowly" warnings, messages and bytes received.
+ * raw connection copies started / closed, the agent's "too slowly" warnings, messages and bytes
+ * received.
  *
  * @module
  */
@@ -23,6 +24,7 @@ export interface MirrorCounts {
   completed: number;
   aborted: number;
   rawConnections: number;
+  rawClosed: number;
   dropWarnings: number;
   messages: number;
   bytes: number;
@@ -49,6 +51,7 @@ function count(counts: MirrorCounts, message: DaemonMessage): "subscribed" | nul
     return "subscribed";
   }
   if ("NewConnectionV2" in tcp || "NewConnectionV1" in tcp) counts.rawConnections++;
+  if ("Close" in tcp) counts.rawClosed++;
   if (!("HttpRequestChunked" in tcp)) return null;
   const chunked = tcp.HttpRequestChunked;
   if ("StartV2" in chunked) {
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     completed: 0,
     aborted: 0,
     rawConnections: 0,
+    rawClosed: 0,
     dropWarnings: 0,
     messages: 0,
     bytes: 0,
