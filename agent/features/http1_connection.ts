@@ -35,7 +35,7 @@ import {
   simpleResponse,
   withHeaders,
 } from "./http1_writer.ts";
-import type { RequestHead } from "./incoming_messages.ts";
+import type { RequestHead, RequestOrigin } from "./incoming_messages.ts";
 import { MirroredRequest } from "./mirror.ts";
 import { type BufferedSocket, connectOriginal, splice, SPLICE_QUEUE_LIMIT } from "./passthrough.ts";
 import { filtersNeedBody, routeRequest } from "./request_routing.ts";
@@ -64,6 +64,14 @@ type Outcome = "keep-alive" | "close" | "handed-off";
 
 function lowerHeaders(headers: [string, string][]): HttpHeaders {
   return headers.map(([name, value]) => [name.toLowerCase(), wireValue(value)]);
+}
+
+/** Lower-cased headers → what the facade sends; the same list when every value is ASCII. */
+function wireHeaders(lowered: [string, string][]): HttpHeaders {
+  for (const [, value] of lowered) {
+    if (wireValue(value) !== value) return lowered.map(([name, v]) => [name, wireValue(v)]);
+  }
+  return lowered;
 }
 
 /** Latin-1 text of raw header bytes → the value the facade sends (bytes when not ASCII). */
@@ -143,6 +151,7 @@ export class Http1Connection {
   private handedOff = false;
   private readonly out: SocketWriter;
   private response: Http1ResponseWriter | null = null;
+  private readonly origin: RequestOrigin;
 
   /**
    * @param ctx agent-wide incoming state
@@ -155,6 +164,7 @@ export class Http1Connection {
     private readonly meta: ConnectionMeta,
   ) {
     this.out = new SocketWriter(reader.conn, () => this.response?.fail());
+    this.origin = originOf(meta);
   }
 
   /** Serves requests until the connection ends. */
@@ -219,12 +229,17 @@ export class Http1Connection {
     const wireHead: RequestHead = {
       method: head.method,
       uri: head.target,
-      headers: lowerHeaders(head.headers),
+      headers: wireHeaders(headers),
       version: head.version as HttpVersion,
     };
-    const origin = originOf(this.meta);
     const mirrors = route.mirrors.map((client) =>
-      new MirroredRequest(client, this.ctx.nextConnectionId(), wireHead, origin, this.ctx.mirrors)
+      new MirroredRequest(
+        client,
+        this.ctx.nextConnectionId(),
+        wireHead,
+        this.origin,
+        this.ctx.mirrors,
+      )
     );
     const pieces = new RequestBody(early, body);
     if (route.stealer) {
@@ -277,7 +292,7 @@ export class Http1Connection {
       client,
       this.ctx.nextConnectionId(),
       wireHead,
-      originOf(this.meta),
+      this.origin,
       writer,
       (done) => this.ctx.steals.removeRequest(done),
     );

@@ -36,7 +36,7 @@ export class SocketWriter {
   private inFlight: Charges[] = [];
   private stage: Uint8Array | null = null;
   private stageEnd = 0;
-  private stageCharges: Charges = [];
+  private stageCharges: Charges = NO_CHARGES;
   private queued = 0;
   private scheduled = false;
   private flushing = false;
@@ -92,7 +92,10 @@ export class SocketWriter {
       }
       this.stage.set(bytes, this.stageEnd);
       this.stageEnd += size;
-      if (budget !== null) charge(this.stageCharges, budget, size);
+      if (budget !== null) {
+        if (this.stageCharges === NO_CHARGES) this.stageCharges = [];
+        charge(this.stageCharges, budget, size);
+      }
     }
     this.schedule();
   }
@@ -139,9 +142,9 @@ export class SocketWriter {
     if (this.stage === null || this.stageEnd === 0) return;
     this.pieces.push(this.stage.subarray(0, this.stageEnd));
     this.pooled.push(this.stage);
-    this.charges.push(this.stageCharges.length === 0 ? NO_CHARGES : this.stageCharges);
+    this.charges.push(this.stageCharges);
     this.stage = null;
-    this.stageCharges = [];
+    this.stageCharges = NO_CHARGES;
   }
 
   private async flush(): Promise<void> {
@@ -160,7 +163,7 @@ export class SocketWriter {
         this.inFlight = charges;
         for (let i = 0; i < pieces.length; i++) {
           const piece = pieces[i];
-          let written = 0;
+          let written = await this.conn.write(piece);
           while (written < piece.length) {
             written += await this.conn.write(piece.subarray(written));
           }
@@ -211,7 +214,7 @@ export class SocketWriter {
     this.pooled = [];
     this.charges = [];
     this.stage = null;
-    this.stageCharges = [];
+    this.stageCharges = NO_CHARGES;
     for (const waiter of this.waiters.splice(0)) waiter.resolve();
   }
 }

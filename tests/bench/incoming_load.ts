@@ -363,7 +363,8 @@ async function main(): Promise<void> {
     },
     denoFlags: options.agentFlags,
   });
-  const agentPid = await forkedChild(agent.process.pid);
+  // The guard's child is the agent (an agent started as the child itself has none).
+  const agentPid = await forkedChild(agent.process.pid).catch(() => agent.process.pid);
   const rss = new MemorySampler(agentPid, metricsPort);
   const url = `http://${pod.podIp}:8080/`;
   // deno-lint-ignore require-await
