@@ -7,19 +7,23 @@
  *    through the agent passing unmatched requests on (filtered steal that matches nothing);
  * 2. 1000 concurrent raw TCP connections stolen and echoed by the client, 64 KiB each way,
  *    compared by SHA-256: lost or corrupted connections;
- * 3. mirror at 2000 new connections (one HTTP request each) per second for 10 s: requests the
- *    pod answered vs copies a mirroring client in its own process received, and what the agent
- *    counted (its `--metrics` endpoint: copies started and dropped for a slow client);
- * 4. the agent's RSS, sampled every 50 ms, per section and peak (VmHWM).
+ * 3. the agent's memory per open connection (2000 idle connections to a mirrored port);
+ * 4. mirror at 2000 new connections (one HTTP request each) per second for 10 s: connections the
+ *    agent redirected vs complete copies a mirroring client in its own process received (HTTP
+ *    requests, or raw TCP for a peer silent past the detection timeout), with the agent's own
+ *    counts from its `--metrics` endpoint (copies started, dropped for a slow client);
+ * 5. the agent's memory per section: RSS sampled every 50 ms, JS heap and buffers every 200 ms,
+ *    peak RSS (VmHWM), and its iptables guard's own memory.
  *
  * Run as root: `deno run -A tests/bench/incoming_load.ts [options]` (needs wrk, node, iptables).
+ * The machine's other load shows in every figure: compare runs made back to back.
  *
- * Options: `--only direct,steal,steal-in-process,passthrough,echo,mirror` (default: all
- * but steal-in-process), `--seconds N` (wrk
- * duration, default 5), `--rate N` (mirror connections/s, default 2000), `--agent-flags "…"`
- * (deno flags for the agent, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), `--agent-env K=V,…` (extra agent environment), `--agent-output <file>`
- * (the agent's stdout and stderr lines, e.g. with `--v8-flags=--trace-gc`), `--hold N` (keep the
- * agent running N s at the end, e.g. to read its /proc/PID/smaps).
+ * Options: `--only direct,steal,steal-in-process,passthrough,echo,connections,mirror` (default:
+ * all but steal-in-process), `--seconds N` (wrk duration, default 5), `--rate N` (mirror
+ * connections/s, default 2000), `--agent-flags "…"` (deno flags for the agent, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`), `--agent-env K=V,…` (extra agent environment, e.g.
+ * `DENO_V8_FLAGS=--trace-gc`), `--agent-output <file>` (the agent's output lines), `--hold N`
+ * (keep the agent running N s at the end, e.g. to read its /proc/PID/smaps).
  *
  * @module
  */
