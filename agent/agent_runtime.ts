@@ -81,26 +81,15 @@ class Agent {
       "bytes clients sent that wait for the peers of their stolen traffic",
       () => this.sumOverClients((client) => client.peerBudget.used),
     );
-    metrics.gauge(
-      "process_resident_memory_bytes",
-      "resident set size",
-      () => Deno.memoryUsage().rss,
-    );
-    metrics.gauge(
-      "mirrord_agent_js_heap_total_bytes",
-      "V8 heap size",
-      () => Deno.memoryUsage().heapTotal,
-    );
-    metrics.gauge(
-      "mirrord_agent_js_heap_used_bytes",
-      "V8 heap in use",
-      () => Deno.memoryUsage().heapUsed,
-    );
-    metrics.gauge(
-      "mirrord_agent_js_external_bytes",
-      "memory of JS buffers outside the V8 heap",
-      () => Deno.memoryUsage().external,
-    );
+    const memory: [string, string, keyof Deno.MemoryUsage][] = [
+      ["process_resident_memory_bytes", "resident set size", "rss"],
+      ["mirrord_agent_js_heap_total_bytes", "V8 heap size", "heapTotal"],
+      ["mirrord_agent_js_heap_used_bytes", "V8 heap in use", "heapUsed"],
+      ["mirrord_agent_js_external_bytes", "memory of JS buffers outside the V8 heap", "external"],
+    ];
+    for (const [name, help, field] of memory) {
+      metrics.gauge(name, help, () => Deno.memoryUsage()[field]);
+    }
     metrics.counter(
       "mirrord_agent_buffer_reclaims_total",
       "young-generation collections asked for to free dead message buffers",

@@ -80,6 +80,27 @@ async function subscribed(client: AgentClient, request: Message): Promise<void> 
   }
 }
 
+/** A pod, an agent, a client stealing port 9000 and a peer connected to it. */
+async function stolenConnection() {
+  const pod = await createPod();
+  const { agent, metricsPort } = await agentFor(pod);
+  const client = await AgentClient.connect(agent.address);
+  await client.negotiate();
+  await subscribed(client, { TcpSteal: { PortSubscribe: { All: 9000 } } });
+  const peer = await Deno.connect({ hostname: pod.podIp, port: 9000 });
+  return {
+    client,
+    peer,
+    metricsPort,
+    async [Symbol.asyncDispose]() {
+      peer.close();
+      client.close();
+      await agent.stop();
+      await pod.close();
+    },
+  };
+}
+
 /** Byte `i` of the test stream. */
 const streamByte = (i: number) => (i + Math.floor(i / MiB)) & 0xff;
 
@@ -154,13 +175,8 @@ rootTest(
 rootTest(
   "steal: a peer sending faster than its client reads is paused, then relayed in full",
   async () => {
-    await using pod = await createPod();
-    const { agent, metricsPort } = await agentFor(pod);
-    await using _agent = agent;
-    await using client = await AgentClient.connect(agent.address);
-    await client.negotiate();
-    await subscribed(client, { TcpSteal: { PortSubscribe: { All: 9000 } } });
-    const peer = await Deno.connect({ hostname: pod.podIp, port: 9000 });
+    await using setup = await stolenConnection();
+    const { client, peer, metricsPort } = setup;
     let written = 0;
     const writing = (async () => {
       for (let block = 0; block * MiB < STREAM_BYTES; block++) {
@@ -198,20 +214,14 @@ rootTest(
     }
     equal(offset, STREAM_BYTES);
     await writing;
-    peer.close();
   },
 );
 
 rootTest(
   "steal: a client sending faster than the peer reads waits, then everything arrives",
   async () => {
-    await using pod = await createPod();
-    const { agent, metricsPort } = await agentFor(pod);
-    await using _agent = agent;
-    await using client = await AgentClient.connect(agent.address);
-    await client.negotiate();
-    await subscribed(client, { TcpSteal: { PortSubscribe: { All: 9000 } } });
-    const peer = await Deno.connect({ hostname: pod.podIp, port: 9000 });
+    await using setup = await stolenConnection();
+    const { client, peer, metricsPort } = setup;
     await peer.write(new Uint8Array([0])); // not HTTP: stolen as raw TCP at once
     let id: bigint | undefined;
     while (id === undefined) {
@@ -251,6 +261,5 @@ rootTest(
     }
     equal(offset, STREAM_BYTES);
     await sending;
-    peer.close();
   },
 );

@@ -19,24 +19,13 @@ import {
   encodeClientMessage,
   PROTOCOL_VERSION,
 } from "../../../protocol-wasm/mod.ts";
+import { joinBytes } from "../../../agent/features/http1_writer.ts";
 
 const BODY = new TextEncoder().encode("stolen");
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   let at = 0;
   while (at < bytes.length) at += await conn.write(bytes.subarray(at));
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** The replies to one agent message. */
@@ -94,7 +83,7 @@ async function main(): Promise<void> {
   const subscription = JSON.parse(stealJson);
   await writeAll(
     conn,
-    join([
+    joinBytes([
       encodeClientMessage({ SwitchProtocolVersion: PROTOCOL_VERSION }),
       encodeClientMessage({ TcpSteal: { PortSubscribe: subscription } }),
     ]),
@@ -116,7 +105,7 @@ async function main(): Promise<void> {
       for (let m = decoder.next(); m !== undefined; m = decoder.next()) {
         for (const answer of reply(m, pending)) out.push(encodeClientMessage(answer));
       }
-      if (out.length > 0) await writeAll(conn, out.length === 1 ? out[0] : join(out));
+      if (out.length > 0) await writeAll(conn, out.length === 1 ? out[0] : joinBytes(out));
     }
   } catch {
     // Closed by the bench.
