@@ -27,6 +27,24 @@ struct string_map {
   size_t count;
 };
 
+/** A list of ports; `set` is 0 when the config has null (meaning "no list"). */
+struct port_list {
+  uint16_t *items;
+  size_t count;
+  int set;
+};
+
+/** `[[a, b], ...]` pairs (port_mapping: local -> remote; listen_ports: requested -> bound). */
+struct port_pair {
+  uint16_t from, to;
+};
+struct port_pairs {
+  struct port_pair *items;
+  size_t count;
+};
+
+struct http_filter; /* http_filter.h */
+
 struct layer_config {
   int targetless;                      /* target.path null or "targetless" */
   struct string_list skip_processes;   /* skip_processes */
@@ -41,6 +59,11 @@ struct layer_config {
   struct string_list env_include, env_exclude, env_unset;
 
   enum incoming_mode incoming_mode;    /* feature.network.incoming.mode */
+  int incoming_ignore_localhost;       /* feature.network.incoming.ignore_localhost */
+  struct port_list incoming_ignore_ports, incoming_ports;  /* .ignore_ports, .ports */
+  struct port_pairs port_mapping, listen_ports;            /* .port_mapping, .listen_ports */
+  struct http_filter *http_filter;     /* .http_filter as the wire filter; NULL: none set */
+  struct port_list http_filter_ports;  /* .http_filter.ports (unset: every port) */
   int outgoing_tcp, outgoing_udp, outgoing_ignore_localhost;
   enum filter_side outgoing_filter_side;
   struct string_list outgoing_filter;  /* feature.network.outgoing.filter.{remote|local} */
@@ -71,5 +94,13 @@ void config_free(struct layer_config *c);
 void string_list_add(struct string_list *l, const char *item);
 
 int string_list_contains(const struct string_list *l, const char *item);
+
+/** Reads a port or a list of ports (VecOrSingle); null leaves the list unset. */
+void port_list_from_json(struct port_list *l, const struct json *v);
+
+int port_list_contains(const struct port_list *l, uint16_t port);
+
+/** The `to` of the pair whose `from` is port; returns 0 when none. */
+int port_pairs_lookup(const struct port_pairs *p, uint16_t port, uint16_t *to);
 
 #endif

@@ -38,6 +38,11 @@ struct socket_record {
   socklen_t layer_addr_len;
   int via_agent;                       /* outgoing connection relayed by the intproxy */
   uint64_t conn_hi, conn_lo;           /* its connection id (u128) */
+  int only_bound;                      /* bound, never subscribed (ignored port, incoming off...) */
+  int subscribed;                      /* listening, with a port subscription at the intproxy */
+  uint16_t remote_port;                /* subscribed: the target's port (after port_mapping) */
+  int incoming;                        /* accepted from a subscribed listener: remote is the
+                                          cluster-side client, in_cluster the pod-side address */
 };
 
 /** Kind of fd, without locking. */
@@ -58,6 +63,10 @@ void fd_file_put(struct file_record *r);
 
 /** Tracks a new socket in state Initialized. Returns 0 or -1 when the pool is full. */
 int fd_socket_add(int fd, int domain, int type, int protocol);
+
+/** Tracks fd with this record (a new accepted socket), forgetting any stale record of that
+    number. Returns 0 or -1 when the pool is full. */
+int fd_socket_put(int fd, const struct socket_record *rec);
 
 /** Copies fd's socket record; returns 0, or -1 when fd is not a tracked socket. */
 int fd_socket_snapshot(int fd, struct socket_record *out);

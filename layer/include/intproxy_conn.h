@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include "codec.h"
 
 /** A response: `r` is positioned after the ProxyToLayerMessage variant. */
@@ -41,6 +43,7 @@ int conn_send(const struct wbuf *inner);
 void conn_send_file_close(uint64_t remote_fd);
 void conn_send_dir_close(uint64_t remote_dir_fd);
 void conn_send_outgoing_close(uint64_t conn_hi, uint64_t conn_lo);
+void conn_send_port_unsubscribe(uint16_t port, const struct sockaddr *listening_on, socklen_t len);
 
 /** The connection's fd (-1 if none): hooks keep the app from closing or replacing it. */
 int conn_fd(void);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_filter.h"
+
 void string_list_add(struct string_list *l, const char *item) {
   char **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
   if (!grown) return;
@@ -17,6 +19,62 @@ int string_list_contains(const struct string_list *l, const char *item) {
   for (size_t i = 0; i < l->count; i++)
     if (!strcmp(l->items[i], item)) return 1;
   return 0;
+}
+
+int port_list_contains(const struct port_list *l, uint16_t port) {
+  for (size_t i = 0; i < l->count; i++)
+    if (l->items[i] == port) return 1;
+  return 0;
+}
+
+int port_pairs_lookup(const struct port_pairs *p, uint16_t port, uint16_t *to) {
+  for (size_t i = 0; i < p->count; i++)
+    if (p->items[i].from == port) {
+      *to = p->items[i].to;
+      return 1;
+    }
+  return 0;
+}
+
+static int json_port(const struct json *v, uint16_t *out) {
+  if (!v || v->type != JSON_NUMBER || v->number < 0 || v->number > 65535) return 0;
+  *out = (uint16_t)v->number;
+  return 1;
+}
+
+void port_list_from_json(struct port_list *l, const struct json *v) {
+  if (!v || v->type == JSON_NULL) return;
+  size_t n = v->type == JSON_ARRAY ? v->count : 1;
+  free(l->items);
+  l->items = calloc(n ? n : 1, sizeof *l->items);
+  l->count = 0;
+  l->set = 1;
+  if (!l->items) return;
+  for (size_t i = 0; i < n; i++)
+    if (json_port(v->type == JSON_ARRAY ? v->items[i] : v, &l->items[l->count])) l->count++;
+}
+
+static void port_pairs_from_json(struct port_pairs *p, const struct json *v) {
+  if (!v || v->type != JSON_ARRAY) return;
+  p->items = calloc(v->count ? v->count : 1, sizeof *p->items);
+  if (!p->items) return;
+  for (size_t i = 0; i < v->count; i++) {
+    const struct json *pair = v->items[i];
+    if (pair->type == JSON_ARRAY && pair->count == 2 && json_port(pair->items[0], &p->items[p->count].from) &&
+        json_port(pair->items[1], &p->items[p->count].to))
+      p->count++;
+  }
+}
+
+static int read_incoming(const struct json *incoming, struct layer_config *c, char *err, size_t err_len) {
+  if (!incoming || incoming->type != JSON_OBJECT) return 0;
+  c->incoming_ignore_localhost = json_bool_or(json_member(incoming, "ignore_localhost"), 0);
+  port_list_from_json(&c->incoming_ignore_ports, json_member(incoming, "ignore_ports"));
+  port_list_from_json(&c->incoming_ports, json_member(incoming, "ports"));
+  port_pairs_from_json(&c->port_mapping, json_member(incoming, "port_mapping"));
+  port_pairs_from_json(&c->listen_ports, json_member(incoming, "listen_ports"));
+  return http_filter_from_json(json_member(incoming, "http_filter"), &c->http_filter, &c->http_filter_ports, err,
+                               err_len);
 }
 
 static void list_free(struct string_list *l) {
@@ -141,6 +199,7 @@ static int read_network(const struct json *net, struct layer_config *c, char *er
       return -1;
     }
   }
+  if (read_incoming(incoming, c, err, err_len) < 0) return -1;
   const struct json *outgoing = json_member(net, "outgoing");
   if (outgoing && outgoing->type == JSON_BOOL) {
     c->outgoing_tcp = c->outgoing_udp = outgoing->boolean;
@@ -214,6 +273,12 @@ void config_free(struct layer_config *c) {
                                  &c->env_exclude, &c->env_unset, &c->outgoing_filter,
                                  &c->unix_streams, &c->dns_filter};
   for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) list_free(lists[i]);
+  free(c->incoming_ignore_ports.items);
+  free(c->incoming_ports.items);
+  free(c->http_filter_ports.items);
+  free(c->port_mapping.items);
+  free(c->listen_ports.items);
+  http_filter_free(c->http_filter);
   for (size_t i = 0; i < c->fs_mapping.count; i++) {
     free(c->fs_mapping.keys[i]);
     free(c->fs_mapping.values[i]);

@@ -1,6 +1,7 @@
 /* See exec_env.h. MIRRORD_SHARED_SOCKETS is only read by this same layer, so the format is
-   ours: entries "fd:domain:type:protocol:state:via_agent:conn_hi:conn_lo:requested:bound:
-   remote:in_cluster:layer" separated by ';', addresses as hex of the sockaddr bytes ("-" empty). */
+   ours: entries "fd:domain:type:protocol:state:via_agent:conn_hi:conn_lo:only_bound:subscribed:
+   remote_port:incoming:requested:bound:remote:in_cluster:layer" separated by ';', addresses as
+   hex of the sockaddr bytes ("-" empty). */
 #include "exec_env.h"
 
 #include <fcntl.h>
@@ -131,9 +132,10 @@ static int export_one(int fd, const struct socket_record *r, void *ctx) {
   struct export_ctx *c = ctx;
   int flags = REAL(fcntl)(fd, F_GETFD);
   if (flags < 0 || (flags & FD_CLOEXEC)) return 0;
-  char head[160];
-  snprintf(head, sizeof head, "%s%d:%d:%d:%d:%d:%d:%llu:%llu", c->len ? ";" : "", fd, r->domain, r->type,
-           r->protocol, (int)r->state, r->via_agent, (unsigned long long)r->conn_hi, (unsigned long long)r->conn_lo);
+  char head[200];
+  snprintf(head, sizeof head, "%s%d:%d:%d:%d:%d:%d:%llu:%llu:%d:%d:%u:%d", c->len ? ";" : "", fd, r->domain,
+           r->type, r->protocol, (int)r->state, r->via_agent, (unsigned long long)r->conn_hi,
+           (unsigned long long)r->conn_lo, r->only_bound, r->subscribed, r->remote_port, r->incoming);
   put(c, head);
   put_addr(c, &r->requested, r->requested_len);
   put_addr(c, &r->bound, r->bound_len);
@@ -166,6 +168,8 @@ static int parse_addr(char **cursor, struct sockaddr_storage *ss, socklen_t *len
   return 0;
 }
 
+enum { HEAD_FIELDS = 12 };
+
 void exec_env_import_sockets(void) {
   const char *spec = getenv("MIRRORD_SHARED_SOCKETS");
   if (!spec || !*spec) return;
@@ -176,7 +180,7 @@ void exec_env_import_sockets(void) {
     unsigned long long hi = 0, lo = 0;
     char *cursor = entry;
     int parsed = 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < HEAD_FIELDS; i++) {
       char *f = strsep(&cursor, ":");
       if (!f) break;
       switch (i) {
@@ -187,11 +191,15 @@ void exec_env_import_sockets(void) {
         case 4: state = atoi(f); break;
         case 5: r.via_agent = atoi(f); break;
         case 6: hi = strtoull(f, NULL, 10); break;
-        default: lo = strtoull(f, NULL, 10); break;
+        case 7: lo = strtoull(f, NULL, 10); break;
+        case 8: r.only_bound = atoi(f); break;
+        case 9: r.subscribed = atoi(f); break;
+        case 10: r.remote_port = (uint16_t)atoi(f); break;
+        default: r.incoming = atoi(f); break;
       }
       parsed++;
     }
-    if (parsed != 8 || parse_addr(&cursor, &r.requested, &r.requested_len) < 0 ||
+    if (parsed != HEAD_FIELDS || parse_addr(&cursor, &r.requested, &r.requested_len) < 0 ||
         parse_addr(&cursor, &r.bound, &r.bound_len) < 0 || parse_addr(&cursor, &r.remote, &r.remote_len) < 0 ||
         parse_addr(&cursor, &r.in_cluster, &r.in_cluster_len) < 0 ||
         parse_addr(&cursor, &r.layer_addr, &r.layer_addr_len) < 0) {

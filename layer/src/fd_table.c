@@ -192,6 +192,10 @@ struct release_work {
   uint64_t remote_fd;
   int close_connection;
   uint64_t conn_hi, conn_lo;
+  int unsubscribe;
+  uint16_t port;
+  struct sockaddr_storage listening_on;
+  socklen_t listening_on_len;
 };
 
 static void release_slot(int fd, struct release_work *w) {
@@ -207,6 +211,12 @@ static void release_slot(int fd, struct release_work *w) {
         w->conn_hi = e->rec.conn_hi;
         w->conn_lo = e->rec.conn_lo;
       }
+      if (e->rec.subscribed) {
+        w->unsubscribe = 1;
+        w->port = e->rec.remote_port;
+        w->listening_on = e->rec.bound;
+        w->listening_on_len = e->rec.bound_len;
+      }
       e->used = 0;
     }
   }
@@ -216,6 +226,23 @@ static void release_slot(int fd, struct release_work *w) {
 static void do_release_work(const struct release_work *w) {
   if (w->close_file) conn_send_file_close(w->remote_fd);
   if (w->close_connection) conn_send_outgoing_close(w->conn_hi, w->conn_lo);
+  if (w->unsubscribe)
+    conn_send_port_unsubscribe(w->port, (const struct sockaddr *)&w->listening_on, w->listening_on_len);
+}
+
+int fd_socket_put(int fd, const struct socket_record *rec) {
+  struct release_work w = {0};
+  pthread_mutex_lock(&table_lock);
+  int idx = ensure_slot(fd) == 0 ? alloc_socket() : -1;
+  if (idx >= 0) {
+    release_slot(fd, &w);
+    socket_pool[idx].rec = *rec;
+    socket_pool[idx].rec.refs = 1;
+    set_slot(fd, FD_KIND_SOCKET, (uint32_t)idx);
+  }
+  pthread_mutex_unlock(&table_lock);
+  do_release_work(&w);
+  return idx >= 0 ? 0 : -1;
 }
 
 int fd_table_close(int fd, int (*real_close)(int)) {

@@ -17,6 +17,7 @@
 #include "config_json.h"
 #include "exec_env.h"
 #include "fd_table.h"
+#include "incoming.h"
 #include "intproxy_conn.h"
 #include "layer.h"
 #include "log.h"
@@ -294,6 +295,7 @@ static void layer_init(void) {
   fetch_remote_env();
   unset_env();
   exec_env_import_sockets();
+  incoming_resubscribe_inherited();
   pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
   __atomic_store_n(&layer.active, 1, __ATOMIC_RELEASE);
   LOG_DBG("layer active in %s (session %llu)", layer.exe_name, (unsigned long long)layer.layer_id);

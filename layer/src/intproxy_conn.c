@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "codec_incoming.h"
 #include "log.h"
 #include "real.h"
 
@@ -257,6 +258,13 @@ void conn_send_outgoing_close(uint64_t conn_hi, uint64_t conn_lo) {
   wb_init(&b, stack, sizeof stack);
   enc_outgoing_close(&b, conn_hi, conn_lo);
   conn_send(&b);
+}
+
+void conn_send_port_unsubscribe(uint16_t port, const struct sockaddr *listening_on, socklen_t len) {
+  uint8_t stack[48];
+  struct wbuf b;
+  wb_init(&b, stack, sizeof stack);
+  if (enc_port_unsubscribe(&b, port, listening_on, len)) conn_send(&b);
 }
 
 static int parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len) {

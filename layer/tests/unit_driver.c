@@ -13,6 +13,7 @@
  *   layer_unit decode-metadata HEX   prints a MetadataInternal as JSON
  *   layer_unit filter ENTRY IP PORT tcp|udp | filter-dns ENTRY NODE PORT
  *   layer_unit base64 encode|decode TEXT
+ *   layer_unit incoming ...           see unit_incoming.c
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,8 +33,9 @@
 #include "fs_policy.h"
 #include "net_filter.h"
 #include "regex.h"
+#include "unit_driver.h"
 
-static char *read_all(FILE *f, size_t *len) {
+char *read_all(FILE *f, size_t *len) {
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   for (;;) {
@@ -58,18 +60,18 @@ static void json_str(const char *s, size_t n) {
   putchar('"');
 }
 
-static void json_cstr(const char *s) {
+void json_cstr(const char *s) {
   if (!s) printf("null");
   else json_str(s, strlen(s));
 }
 
-/* Splits a NUL-separated buffer into fields. */
-static void print_error(const char *err) {
+void print_error(const char *err) {
   printf("{\"error\":");
   json_cstr(err);
   printf("}\n");
 }
 
+/* Splits a NUL-separated buffer into fields. */
 static char **split_nul(char *buf, size_t len, size_t *count) {
   size_t cap = 16, n = 0;
   char **fields = malloc(cap * sizeof *fields);
@@ -316,7 +318,7 @@ static int parse_open_options(const char *s, struct open_options *o) {
   return 0;
 }
 
-static int parse_sockaddr(const char *ip, const char *port, struct sockaddr_storage *ss, socklen_t *len) {
+int parse_sockaddr(const char *ip, const char *port, struct sockaddr_storage *ss, socklen_t *len) {
   memset(ss, 0, sizeof *ss);
   if (!strncmp(ip, "unix:", 5) || !strncmp(ip, "abstract:", 9)) {
     struct sockaddr_un *un = (struct sockaddr_un *)ss;
@@ -449,7 +451,7 @@ static int cmd_encode(int argc, char **argv) {
   return 0;
 }
 
-static size_t parse_hex(const char *hex, uint8_t *out, size_t cap) {
+size_t parse_hex(const char *hex, uint8_t *out, size_t cap) {
   size_t n = 0;
   for (const char *p = hex; *p && n < cap;) {
     if (*p == ' ') {
@@ -572,6 +574,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "replace")) return cmd_replace();
   if (!strcmp(cmd, "json")) return cmd_json(argc - 2, argv + 2);
   if (!strcmp(cmd, "config")) return cmd_config();
+  if (!strcmp(cmd, "incoming")) return cmd_incoming(argc - 2, argv + 2);
   if (!strcmp(cmd, "fs") && argc == 6) return cmd_fs(argv + 2);
   if (!strcmp(cmd, "encode")) return cmd_encode(argc - 2, argv + 2);
   if (!strcmp(cmd, "decode-error") && argc == 3) return cmd_decode_error(argv[2]);

@@ -71,6 +71,12 @@ export interface DenoTestOptions {
   serial?: boolean;
 }
 
+/** The `exclude` list of deno.json: build outputs and caches that hold foreign test files. */
+async function configExcludes(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile("deno.json"));
+  return config.exclude ?? [];
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -107,7 +113,11 @@ export async function runDenoTests(
   await Deno.remove(report).catch(() => {});
   const args = [Deno.execPath(), "test", "-A", "--permit-no-files", `--junit-path=${report}`];
   if (!options.serial) args.push("--parallel");
-  if (options.ignore?.length) args.push(`--ignore=${options.ignore.join(",")}`);
+  if (options.ignore?.length) {
+    // `--ignore` replaces deno.json's `exclude` instead of adding to it, so pass both.
+    const ignore = [...await configExcludes(), ...options.ignore];
+    args.push(`--ignore=${ignore.join(",")}`);
+  }
   args.push(...present);
   console.log(`\n[${tier}] deno ${args.slice(1).join(" ")}`);
   const code = await run(args);

@@ -1,30 +1,23 @@
 /*
- * bind. Always libc; on success a tracked IP socket records the requested and the actual address
- * (state Bound) so getsockname and "connect to myself on localhost" work.
- * Not yet: mirrord's incoming rules (listen_ports, port fallbacks, EADDRINUSE emulation between
- * tracked sockets, ignore_ports) — they come with incoming traffic (issue 6).
+ * bind. Bypass: untracked sockets, non-IP families, sockets already bound, an address of the
+ * wrong family or length (the kernel's own error). Tracked IP sockets follow mirrord's incoming
+ * rules (how-it-works.md §5.5): ports that are never subscribed (ignore_ports, ignore_localhost,
+ * port 0, ports outside `ports`, debugger ports, incoming off or targetless) are bound as asked;
+ * others bind to the listen_ports port if configured (no other port), else the requested address
+ * with fallbacks (port 0, then 127.0.0.1 / :: for an IP this machine does not have).
+ * Errors: EADDRINUSE when another tracked socket already asked for the address; the real bind's.
+ * Success sets errno to 0 (node checks errno after bind).
  */
-#include <netinet/in.h>
-#include <string.h>
-
 #include "hook.h"
+#include "incoming.h"
 
 LAYER_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len) {
-  int rc = REAL(bind)(fd, addr, len);
-  if (rc < 0 || guard_active() || fd_kind_of(fd) != FD_KIND_SOCKET || !addr) return rc;
-  if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6) return rc;
-  int saved_errno = errno;
+  if (guard_active() || fd_kind_of(fd) != FD_KIND_SOCKET || !layer_ready()) return REAL(bind)(fd, addr, len);
   int saved = guard_enter();
-  struct socket_record r;
-  if (fd_socket_snapshot(fd, &r) == 0 && len <= (socklen_t)sizeof r.requested) {
-    memcpy(&r.requested, addr, len);
-    r.requested_len = len;
-    r.bound_len = sizeof r.bound;
-    if (REAL(getsockname)(fd, (struct sockaddr *)&r.bound, &r.bound_len) < 0) r.bound_len = 0;
-    r.state = SOCKET_BOUND;
-    fd_socket_store(fd, &r);
-  }
+  int rc = incoming_bind(fd, addr, len);
+  int result_errno = errno;
   guard_leave(saved);
-  errno = saved_errno;
+  if (rc == INCOMING_BYPASS) return REAL(bind)(fd, addr, len);
+  errno = rc < 0 ? result_errno : 0;
   return rc;
 }

@@ -2,15 +2,16 @@
  * getsockname, getpeername. Bypass: untracked sockets and sockets the layer did not redirect.
  * Connected through the agent: getpeername reports the destination the app asked for and
  * getsockname the pod-side local address (asked with Outgoing ConnMetadata when the connect
- * answer did not carry it). Bound/Listening: getsockname reports the requested address (with the
- * real port when port 0 was requested).
+ * answer did not carry it). Accepted from a subscribed listener: getpeername reports the cluster
+ * client and getsockname the pod-side address (both from Incoming ConnMetadata at accept).
+ * Bound/Listening: getsockname reports the requested address (with the real port when port 0
+ * was requested).
  */
-#include <netinet/in.h>
-
 #include "codec.h"
 #include "hook.h"
 #include "intproxy_conn.h"
 #include "sockaddr_copy.h"
+#include "sockaddr_ip.h"
 
 static void fetch_in_cluster(int fd, struct socket_record *r) {
   uint8_t stack[48];
@@ -27,32 +28,22 @@ static void fetch_in_cluster(int fd, struct socket_record *r) {
   conn_response_free(&resp);
 }
 
-static uint16_t port_of(const struct sockaddr_storage *ss) {
-  if (ss->ss_family == AF_INET) return ((const struct sockaddr_in *)ss)->sin_port;
-  if (ss->ss_family == AF_INET6) return ((const struct sockaddr_in6 *)ss)->sin6_port;
-  return 0;
-}
-
-static void set_port(struct sockaddr_storage *ss, uint16_t net_port) {
-  if (ss->ss_family == AF_INET) ((struct sockaddr_in *)ss)->sin_port = net_port;
-  else if (ss->ss_family == AF_INET6) ((struct sockaddr_in6 *)ss)->sin6_port = net_port;
-}
-
 LAYER_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len) {
   if (guard_active() || fd_kind_of(fd) != FD_KIND_SOCKET || !addr || !len) return REAL(getsockname)(fd, addr, len);
   int saved = guard_enter();
   struct socket_record r;
   int answered = 0;
   if (fd_socket_snapshot(fd, &r) == 0) {
-    if (r.state == SOCKET_CONNECTED && r.via_agent) {
-      if (!r.in_cluster_len) fetch_in_cluster(fd, &r);
+    if (r.state == SOCKET_CONNECTED && (r.via_agent || r.incoming)) {
+      if (!r.in_cluster_len && r.via_agent) fetch_in_cluster(fd, &r);
       if (r.in_cluster_len) {
         sockaddr_copy_out(&r.in_cluster, r.in_cluster_len, addr, len);
         answered = 1;
       }
     } else if ((r.state == SOCKET_BOUND || r.state == SOCKET_LISTENING) && r.requested_len) {
       struct sockaddr_storage out = r.requested;
-      if (!port_of(&out) && r.bound_len) set_port(&out, port_of(&r.bound));
+      struct sockaddr *o = (struct sockaddr *)&out;
+      if (!sockaddr_port(o) && r.bound_len) sockaddr_set_port(o, sockaddr_port((struct sockaddr *)&r.bound));
       sockaddr_copy_out(&out, r.requested_len, addr, len);
       answered = 1;
     }
@@ -64,7 +55,7 @@ LAYER_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len) {
 LAYER_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len) {
   if (guard_active() || fd_kind_of(fd) != FD_KIND_SOCKET || !addr || !len) return REAL(getpeername)(fd, addr, len);
   struct socket_record r;
-  if (fd_socket_snapshot(fd, &r) == 0 && r.state == SOCKET_CONNECTED && r.via_agent && r.remote_len) {
+  if (fd_socket_snapshot(fd, &r) == 0 && r.state == SOCKET_CONNECTED && (r.via_agent || r.incoming) && r.remote_len) {
     /* the real peer must exist (connection still up) for the call to succeed */
     struct sockaddr_storage real_peer;
     socklen_t real_len = sizeof real_peer;

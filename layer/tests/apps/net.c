@@ -27,35 +27,6 @@
 
 #include "scenario.h"
 
-static socklen_t make_addr(const char *ip, int port, struct sockaddr_storage *ss) {
-  memset(ss, 0, sizeof *ss);
-  struct sockaddr_in *in = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-  if (inet_pton(AF_INET, ip, &in->sin_addr) == 1) {
-    in->sin_family = AF_INET;
-    in->sin_port = htons((uint16_t)port);
-    return sizeof *in;
-  }
-  inet_pton(AF_INET6, ip, &in6->sin6_addr);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons((uint16_t)port);
-  return sizeof *in6;
-}
-
-static const char *show(const struct sockaddr_storage *ss, char *buf, size_t len) {
-  char ip[INET6_ADDRSTRLEN] = "?";
-  int port = 0;
-  if (ss->ss_family == AF_INET) {
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, sizeof ip);
-    port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
-  } else if (ss->ss_family == AF_INET6) {
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, sizeof ip);
-    port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-  }
-  snprintf(buf, len, "%s:%d", ip, port);
-  return buf;
-}
-
 static int exchange(FILE *out, int fd, const char *message) {
   if (send(fd, message, strlen(message), 0) < 0) return report_errno(out, "send");
   char buf[512] = {0};
@@ -78,7 +49,7 @@ int run_case(FILE *out, int argc, char **argv) {
   }
   if (!strcmp(op, "self")) {
     int server = socket(AF_INET, SOCK_STREAM, 0);
-    len = make_addr("127.0.0.1", 0, &ss);
+    len = sockaddr_parse("127.0.0.1", 0, &ss);
     if (bind(server, (struct sockaddr *)&ss, len) < 0 || listen(server, 4) < 0) return report_errno(out, "listen");
     getsockname(server, (struct sockaddr *)&local, &local_len);
     int client = socket(AF_INET, SOCK_STREAM, 0);
@@ -99,7 +70,7 @@ int run_case(FILE *out, int argc, char **argv) {
   }
   if (!strcmp(op, "ping7")) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    len = make_addr(argv[1], 7, &ss);
+    len = sockaddr_parse(argv[1], 7, &ss);
     fprintf(out, "connect: %s\n", connect(fd, (struct sockaddr *)&ss, len) == 0 ? "ok" : strerrorname_np(errno));
     close(fd);
     return 0;
@@ -108,7 +79,7 @@ int run_case(FILE *out, int argc, char **argv) {
     int fd = atoi(argv[1]);
     if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) < 0) return report_errno(out, "getpeername");
     if (getsockname(fd, (struct sockaddr *)&local, &local_len) < 0) return report_errno(out, "getsockname");
-    fprintf(out, "peer: %s local: %s\n", show(&peer, a, sizeof a), show(&local, b, sizeof b));
+    fprintf(out, "peer: %s local: %s\n", sockaddr_show(&peer, a, sizeof a), sockaddr_show(&local, b, sizeof b));
     return exchange(out, fd, "after-exec");
   }
   if (!strcmp(op, "tcp-name")) {
@@ -125,7 +96,7 @@ int run_case(FILE *out, int argc, char **argv) {
   }
   if (!strcmp(op, "tcp-exec")) {
     if (argc < 3) return 2;
-    len = make_addr(argv[1], atoi(argv[2]), &ss);
+    len = sockaddr_parse(argv[1], atoi(argv[2]), &ss);
     int fd = socket(AF_INET, SOCK_STREAM, 0); /* no SOCK_CLOEXEC: it crosses the exec */
     if (connect(fd, (struct sockaddr *)&ss, len) < 0) return report_errno(out, "connect");
     char fd_text[16];
@@ -136,7 +107,7 @@ int run_case(FILE *out, int argc, char **argv) {
     return report_errno(out, "execl");
   }
   if (argc < 4) return 2;
-  len = make_addr(argv[1], atoi(argv[2]), &ss);
+  len = sockaddr_parse(argv[1], atoi(argv[2]), &ss);
   if (!strcmp(op, "tcp-nonblock")) {
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
     int rc = connect(fd, (struct sockaddr *)&ss, len);
@@ -162,7 +133,7 @@ int run_case(FILE *out, int argc, char **argv) {
     char buf[512] = {0};
     ssize_t n = recvfrom(fd, buf, sizeof buf - 1, 0, (struct sockaddr *)&peer, &peer_len);
     if (n < 0) return report_errno(out, "recvfrom");
-    fprintf(out, "reply: %s from %s\n", buf, show(&peer, a, sizeof a));
+    fprintf(out, "reply: %s from %s\n", buf, sockaddr_show(&peer, a, sizeof a));
     close(fd);
     return 0;
   }
@@ -170,7 +141,7 @@ int run_case(FILE *out, int argc, char **argv) {
   int rc = exchange(out, fd, argv[3]);
   if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) < 0) return report_errno(out, "getpeername");
   if (getsockname(fd, (struct sockaddr *)&local, &local_len) < 0) return report_errno(out, "getsockname");
-  fprintf(out, "peer: %s local: %s\n", show(&peer, a, sizeof a), show(&local, b, sizeof b));
+  fprintf(out, "peer: %s local: %s\n", sockaddr_show(&peer, a, sizeof a), sockaddr_show(&local, b, sizeof b));
   close(fd);
   return rc;
 }

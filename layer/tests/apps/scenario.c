@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include "scenario.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,35 @@
 int report_errno(FILE *out, const char *what) {
   fprintf(out, "error: %s %s\n", what, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
   return 1;
+}
+
+unsigned sockaddr_parse(const char *ip, int port, struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof *ss);
+  struct sockaddr_in *in = (struct sockaddr_in *)ss;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+  if (inet_pton(AF_INET, ip, &in->sin_addr) == 1) {
+    in->sin_family = AF_INET;
+    in->sin_port = htons((uint16_t)port);
+    return sizeof *in;
+  }
+  inet_pton(AF_INET6, ip, &in6->sin6_addr);
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons((uint16_t)port);
+  return sizeof *in6;
+}
+
+const char *sockaddr_show(const struct sockaddr_storage *ss, char *buf, unsigned long len) {
+  char ip[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+  if (ss->ss_family == AF_INET) {
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, sizeof ip);
+    port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+  } else if (ss->ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, sizeof ip);
+    port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+  }
+  snprintf(buf, len, "%s:%d", ip, port);
+  return buf;
 }
 
 struct job {

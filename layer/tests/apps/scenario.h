@@ -20,4 +20,12 @@ int run_case(FILE *out, int argc, char **argv);
 /** Prints "error: <errno name>" for the current errno and returns 1. */
 int report_errno(FILE *out, const char *what);
 
+struct sockaddr_storage;
+
+/** Fills ss with IP (v4 or v6 text) and port; returns the address length. */
+unsigned sockaddr_parse(const char *ip, int port, struct sockaddr_storage *ss);
+
+/** "ip:port" of an IPv4/IPv6 address into buf. */
+const char *sockaddr_show(const struct sockaddr_storage *ss, char *buf, unsigned long len);
+
 #endif
