@@ -29,6 +29,9 @@ import { serveFileRequest } from "./features/file_requests.ts";
 import { remoteIOError } from "./features/io_error.ts";
 import { OutgoingConnections } from "./features/outgoing.ts";
 import type { SocketAddress } from "./features/socket_address.ts";
+import { ByteBudget } from "./features/byte_budget.ts";
+import { noteBufferBytes } from "./buffer_reclaim.ts";
+import { SocketWriter } from "./features/socket_writer.ts";
 import {
   ASSUMED_CLIENT_VERSION,
   clientSupports,
@@ -47,6 +50,16 @@ export interface AgentContext {
 }
 
 const READ_CHUNK = 64 * 1024;
+/**
+ * Bytes queued for a client's socket before producers that can wait (stolen connections, outgoing
+ * reads) do; mirror copies never wait, they are dropped above their own limit (mirror.ts).
+ */
+export const CLIENT_SEND_BUDGET = 1024 * 1024;
+/**
+ * Bytes a client sent for its stolen connections' peers that may wait for them before the agent
+ * stops reading the client's socket (the client then waits, as with any slow TCP peer).
+ */
+export const CLIENT_PEER_BUDGET = 2 * 1024 * 1024;
 
 type OutgoingChannel = "TcpOutgoing" | "UdpOutgoing";
 
@@ -64,8 +77,9 @@ export class ClientConnection implements ClientHandle {
   version = ASSUMED_CLIENT_VERSION;
   private readyForLogs = false;
   private closed = false;
-  private writeTail: Promise<void> = Promise.resolve();
-  private unwritten = 0;
+  private readonly writer: SocketWriter;
+  private readonly sendBudget = new ByteBudget(CLIENT_SEND_BUDGET);
+  readonly peerBudget: ByteBudget = new ByteBudget(CLIENT_PEER_BUDGET);
   private readonly files: FileManager;
   private readonly tcp: OutgoingConnections;
   private readonly udp: OutgoingConnections;
@@ -88,12 +102,17 @@ export class ClientConnection implements ClientHandle {
     private readonly conn: Deno.Conn,
     private readonly context: AgentContext,
   ) {
+    this.writer = new SocketWriter(conn, () => this.end(), this.sendBudget);
     this.files = new FileManager(context.target.root);
     const events = (channel: OutgoingChannel) => ({
-      read: (connection_id: bigint, bytes: Uint8Array) =>
-        this.send(outgoingMessage(channel, { Read: { Ok: { connection_id, bytes } } })),
-      close: (connection_id: bigint) =>
-        this.send(outgoingMessage(channel, { Close: connection_id })),
+      read: async (connection_id: bigint, bytes: Uint8Array) => {
+        await this.room();
+        this.send(outgoingMessage(channel, { Read: { Ok: { connection_id, bytes } } }));
+      },
+      close: (connection_id: bigint) => {
+        this.send(outgoingMessage(channel, { Close: connection_id }));
+        return Promise.resolve();
+      },
     });
     this.tcp = new OutgoingConnections("tcp", context.target.root, events("TcpOutgoing"));
     this.udp = new OutgoingConnections("udp", context.target.root, events("UdpOutgoing"));
@@ -101,7 +120,11 @@ export class ClientConnection implements ClientHandle {
 
   /** Bytes of sent messages not yet on the socket (mirror copies are dropped above a limit). */
   get pendingBytes(): number {
-    return this.unwritten;
+    return this.writer.pendingBytes;
+  }
+
+  room(): Promise<void> | null {
+    return this.closed ? null : this.sendBudget.room();
   }
 
   /** Open remote fds and outgoing connections, for logs and tests. */
@@ -110,32 +133,22 @@ export class ClientConnection implements ClientHandle {
   }
 
   /**
-   * Sends a `DaemonMessage`; resolves when it is on the socket. Messages after the session ended
-   * are dropped.
+   * Queues a `DaemonMessage` (written with whatever else is queued in the same turn). Messages
+   * after the session ended are dropped.
    *
    * @param message the facade value
    */
-  send(message: DaemonMessage): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  send(message: DaemonMessage): void {
+    if (this.closed) return;
     const bytes = encodeDaemon(message);
-    this.unwritten += bytes.length;
-    const write = this.writeTail.then(async () => {
-      try {
-        if (this.closed) return;
-        let written = 0;
-        while (written < bytes.length) written += await this.conn.write(bytes.subarray(written));
-      } finally {
-        this.unwritten -= bytes.length;
-      }
-    });
-    this.writeTail = write.catch(() => this.end());
-    return this.writeTail;
+    noteBufferBytes(bytes.length);
+    this.writer.write(bytes, true);
   }
 
   log(level: ClientLogLevel, message: string): void {
     if (!this.readyForLogs) return;
     if (level === "Info" && !clientSupports(this.version, "INFO_LOG_VERSION")) level = "Warn";
-    this.send({ LogMessage: { message, level } }).catch(() => {});
+    this.send({ LogMessage: { message, level } });
   }
 
   /**
@@ -144,7 +157,8 @@ export class ClientConnection implements ClientHandle {
    * @param reason shown to the user by the client
    */
   async closeWith(reason: string): Promise<void> {
-    await this.send({ Close: reason }).catch(() => {});
+    this.send({ Close: reason });
+    await this.writer.drained();
     this.end();
   }
 
@@ -152,11 +166,9 @@ export class ClientConnection implements ClientHandle {
   end(): void {
     if (this.closed) return;
     this.closed = true;
-    try {
-      this.conn.close();
-    } catch {
-      // Already closed by the peer.
-    }
+    this.writer.close();
+    this.sendBudget.releaseAll();
+    this.peerBudget.releaseAll();
     this.files.closeAll();
     this.tcp.closeAll();
     this.udp.closeAll();
@@ -172,9 +184,15 @@ export class ClientConnection implements ClientHandle {
         const n = await this.conn.read(buffer);
         if (n === null) break;
         decoder.push(buffer.subarray(0, n));
+        noteBufferBytes(n);
+        // Messages are handled synchronously where they can be, so what they queue for sockets
+        // (responses to peers, replies to the client) is written together after the batch.
         for (let message = decoder.next(); message !== undefined; message = decoder.next()) {
-          await this.handle(message);
+          const waiting = this.handle(message);
+          if (waiting) await waiting;
           if (this.closed) break;
+          const room = this.peerBudget.room();
+          if (room) await room;
         }
       }
     } catch (error) {
@@ -192,22 +210,21 @@ export class ClientConnection implements ClientHandle {
         this.context.log.debug(`client ${this.id} connection failed: ${(error as Error).message}`);
       }
     }
-    await this.writeTail;
+    await this.writer.drained();
     this.end();
   }
 
-  private async handle(message: ClientMessage): Promise<void> {
-    if (message === "Ping") return await this.send("Pong");
+  /** Handles one message; a promise when the next message must wait for it. */
+  private handle(message: ClientMessage): Promise<void> | void {
+    if (message === "Ping") return this.send("Pong");
     if (message === "ReadyForLogs") return void (this.readyForLogs = true);
     if (message === "Close") return this.end();
     if ("SwitchProtocolVersion" in message) {
-      return await this.switchVersion(message.SwitchProtocolVersion);
+      return this.switchVersion(message.SwitchProtocolVersion);
     }
     if ("OperatorPong" in message || "ShareLink" in message) return;
-    if ("PauseTargetRequest" in message) {
-      return await this.closeWith("Pause isn't supported anymore.");
-    }
-    if ("Vpn" in message) return await this.closeWith("VPN is not supported");
+    if ("PauseTargetRequest" in message) return this.closeWith("Pause isn't supported anymore.");
+    if ("Vpn" in message) return this.closeWith("VPN is not supported");
     if ("GetEnvVarsRequest" in message) {
       const request = message.GetEnvVarsRequest;
       return void this.queues.env.run(() => this.serveEnv(request));
@@ -216,7 +233,7 @@ export class ClientConnection implements ClientHandle {
       const request = message.FileRequest;
       return void this.queues.files.run(async () => {
         const response = await serveFileRequest(this.files, request);
-        if (response !== null) await this.send({ File: response });
+        if (response !== null) this.send({ File: response });
       });
     }
     if ("GetAddrInfoRequest" in message) {
@@ -231,54 +248,49 @@ export class ClientConnection implements ClientHandle {
       const ip = message.ReverseDnsLookup.ip_address;
       return void this.queues.reverseDns.run(() => this.serveReverse(ip));
     }
-    if ("TcpOutgoing" in message) {
-      return await this.serveOutgoing("TcpOutgoing", message.TcpOutgoing);
-    }
-    if ("UdpOutgoing" in message) {
-      return await this.serveOutgoing("UdpOutgoing", message.UdpOutgoing);
-    }
-    if ("SeqpacketOutgoing" in message) {
-      return await this.refuseSeqpacket(message.SeqpacketOutgoing);
-    }
-    if ("Tcp" in message) return await this.context.incoming.mirror(this, message.Tcp);
-    if ("TcpSteal" in message) return await this.context.incoming.steal(this, message.TcpSteal);
+    if ("TcpOutgoing" in message) return this.serveOutgoing("TcpOutgoing", message.TcpOutgoing);
+    if ("UdpOutgoing" in message) return this.serveOutgoing("UdpOutgoing", message.UdpOutgoing);
+    if ("SeqpacketOutgoing" in message) return this.refuseSeqpacket(message.SeqpacketOutgoing);
+    if ("Tcp" in message) return this.context.incoming.mirror(this, message.Tcp);
+    if ("TcpSteal" in message) return this.context.incoming.steal(this, message.TcpSteal);
     const unknown: never = message;
     const name = nameOf(unknown);
     this.context.log.warn(`client ${this.id} sent an unknown message "${name}"; closing it`);
-    await this.closeWith(`The agent does not support the "${name}" message`);
+    return this.closeWith(`The agent does not support the "${name}" message`);
   }
 
-  private async switchVersion(announced: string): Promise<void> {
+  private switchVersion(announced: string): Promise<void> | void {
     let settled: string;
     try {
       settled = negotiateVersion(announced);
     } catch {
-      return await this.closeWith(
+      return this.closeWith(
         `Cannot negotiate the protocol version: "${announced}" is not a semver version`,
       );
     }
     this.version = announced;
-    await this.send({ SwitchProtocolVersionResponse: settled });
+    this.send({ SwitchProtocolVersionResponse: settled });
   }
 
-  private async serveEnv(request: GetEnvVarsRequest): Promise<void> {
+  private serveEnv(request: GetEnvVarsRequest): Promise<void> {
     const vars = selectEnv(
       this.context.target.env,
       [...request.env_vars_filter],
       [...request.env_vars_select],
     );
-    await this.send({ GetEnvVarsResponse: { Ok: vars } });
+    this.send({ GetEnvVarsResponse: { Ok: vars } });
+    return Promise.resolve();
   }
 
   private async serveAddrInfo(node: string, family: AddressFamily): Promise<void> {
     try {
       const records = await this.context.resolver.lookup(node, family);
-      await this.send({ GetAddrInfoResponse: { Ok: records } });
+      this.send({ GetAddrInfoResponse: { Ok: records } });
     } catch (error) {
       const kind = error instanceof DnsLookupError
         ? error.kind
         : { Message: (error as Error).message };
-      await this.send({ GetAddrInfoResponse: { Err: { DnsLookup: { kind } } } });
+      this.send({ GetAddrInfoResponse: { Err: { DnsLookup: { kind } } } });
     }
   }
 
@@ -292,13 +304,13 @@ export class ClientConnection implements ClientHandle {
         : { Message: (error as Error).message };
       hostname = { Err: { DnsLookup: { kind } } };
     }
-    await this.send({ ReverseDnsLookup: { Ok: { hostname } } });
+    this.send({ ReverseDnsLookup: { Ok: { hostname } } });
   }
 
-  private async serveOutgoing(
+  private serveOutgoing(
     channel: OutgoingChannel,
     request: LayerTcpOutgoing,
-  ): Promise<void> {
+  ): Promise<void> | void {
     const connections = channel === "TcpOutgoing" ? this.tcp : this.udp;
     const connect = async (
       remote: SocketAddress,
@@ -322,14 +334,14 @@ export class ClientConnection implements ClientHandle {
       );
     }
     if ("Write" in request) {
-      return await connections.write(request.Write.connection_id, request.Write.bytes);
+      return connections.write(request.Write.connection_id, request.Write.bytes);
     }
     connections.close(request.Close.connection_id);
   }
 
-  private async refuseSeqpacket(request: LayerSeqpacket): Promise<void> {
+  private refuseSeqpacket(request: LayerSeqpacket): void {
     if (!("ConnectV2" in request)) return;
-    await this.send({
+    this.send({
       SeqpacketOutgoing: {
         ConnectV2: { uid: request.ConnectV2.uid, connect: { Err: "NotImplemented" } },
       },

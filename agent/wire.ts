@@ -50,12 +50,24 @@ export function negotiateVersion(clientVersion: string): string {
  * @returns true when the client understands the gated message; false for an unparsable version
  */
 export function clientSupports(clientVersion: string, gate: GateName): boolean {
-  try {
-    return supports(gate, clientVersion);
-  } catch {
-    return false;
+  // Asked for every incoming request (its message format): remember each answer.
+  const key = `${gate} ${clientVersion}`;
+  let answer = gateAnswers.get(key);
+  if (answer === undefined) {
+    try {
+      answer = supports(gate, clientVersion);
+    } catch {
+      answer = false;
+    }
+    if (gateAnswers.size >= MAX_GATE_ANSWERS) gateAnswers.clear();
+    gateAnswers.set(key, answer);
   }
+  return answer;
 }
+
+const gateAnswers = new Map<string, boolean>();
+/** Distinct (gate, version) answers kept; clients announce a handful of versions at most. */
+const MAX_GATE_ANSWERS = 1024;
 
 /**
  * @param error anything caught while decoding

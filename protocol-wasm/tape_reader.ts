@@ -39,7 +39,8 @@ const tagged: ((v: unknown) => unknown)[][] = [];
 
 /** Views over WASM memory, renewed after the memory grew (growth detaches the old buffer). */
 export function memoryBytes(): Uint8Array {
-  if (u8.buffer !== memory.buffer) {
+  // A detached view has length 0 (cheaper to test than comparing with `memory.buffer`).
+  if (u8.length === 0) {
     u8 = new Uint8Array(memory.buffer);
     u32 = new Uint32Array(memory.buffer);
   }

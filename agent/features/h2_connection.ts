@@ -20,6 +20,7 @@ import { MirroredRequest } from "./mirror.ts";
 import { connectOriginal } from "./passthrough.ts";
 import { filtersNeedBody, routeRequest } from "./request_routing.ts";
 import { type ResponseSink, StolenRequest } from "./stolen_request.ts";
+import { WriteQueue } from "./write_queue.ts";
 import { type ConnectionMeta, originOf, type TrafficContext } from "./traffic_context.ts";
 
 /** Headers HTTP/2 forbids (RFC 9113 §8.2.2). */
@@ -183,8 +184,8 @@ export class H2Connection {
     if (this.server?.usable) return Promise.resolve(this.server);
     this.serverOpening ??= (async () => {
       try {
-        const reader = await connectOriginal(this.meta.destination);
-        const session = new H2Session(reader, "client");
+        const socket = await connectOriginal(this.meta.destination);
+        const session = new H2Session(socket.reader, "client", undefined, socket.writer);
         session.run().catch(() => {});
         this.server = session;
         return session;
@@ -258,23 +259,35 @@ async function* replay(
 
 /** Writes a client's response to a stolen HTTP/2 request. */
 class H2ResponseWriter implements ResponseSink {
-  constructor(private readonly stream: H2Stream, private readonly extra: [string, string][]) {}
+  /** Orders the parts of the response: a stream may wait for its flow-control window. */
+  private readonly writes: WriteQueue;
 
-  async head(status: number, _version: HttpVersion, headers: HttpHeaders): Promise<void> {
-    const names = new Set(this.extra.map(([name]) => name));
-    const own = h2Headers(headers).filter(([name]) => !names.has(name));
-    await this.stream.sendHeaders([[":status", String(status)], ...own, ...this.extra], false);
+  constructor(private readonly stream: H2Stream, private readonly extra: [string, string][]) {
+    this.writes = new WriteQueue(() => this.stream.reset(ErrorCode.INTERNAL_ERROR));
   }
 
-  async frames(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> {
-    for (const frame of frames) {
-      if ("Data" in frame) {
-        if (frame.Data.length > 0) await this.stream.sendData(frame.Data, false);
-      } else if (!this.stream.localEnded) {
-        await this.stream.sendHeaders(h2Headers(frame.Trailers), true);
+  head(status: number, _version: HttpVersion, headers: HttpHeaders): Promise<void> | void {
+    const names = new Set(this.extra.map(([name]) => name));
+    const own = h2Headers(headers).filter(([name]) => !names.has(name));
+    return this.writes.push(
+      0,
+      () => this.stream.sendHeaders([[":status", String(status)], ...own, ...this.extra], false),
+    );
+  }
+
+  frames(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> | void {
+    let size = 0;
+    for (const frame of frames) if ("Data" in frame) size += frame.Data.length;
+    return this.writes.push(size, async () => {
+      for (const frame of frames) {
+        if ("Data" in frame) {
+          if (frame.Data.length > 0) await this.stream.sendData(frame.Data, false);
+        } else if (!this.stream.localEnded) {
+          await this.stream.sendHeaders(h2Headers(frame.Trailers), true);
+        }
       }
-    }
-    if (isLast && !this.stream.localEnded) await this.stream.sendData(new Uint8Array(0), true);
+      if (isLast && !this.stream.localEnded) await this.stream.sendData(new Uint8Array(0), true);
+    });
   }
 
   fail(): void {

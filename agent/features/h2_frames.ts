@@ -149,7 +149,8 @@ export async function readFrame(reader: ConnReader): Promise<Frame | null> {
       throw new H2ProtocolError("connection closed inside a frame");
     }
   }
-  const bytes = reader.consume(9 + length);
+  // Frames outlive the reader's next read (header blocks, queued DATA): copy them out.
+  const bytes = reader.consume(9 + length).slice();
   return {
     type: bytes[3],
     flags: bytes[4],

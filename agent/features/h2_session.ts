@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { closeQuietly, type ConnReader, writeAll } from "./conn_reader.ts";
+import { closeQuietly, type ConnReader } from "./conn_reader.ts";
+import { SocketWriter } from "./socket_writer.ts";
 import {
   DEFAULT_MAX_FRAME,
   DEFAULT_WINDOW,
@@ -30,6 +31,8 @@ import { HeaderDecoder, HeaderEncoder } from "./h2_hpack.ts";
 
 /** The receive window the agent grants each stream. */
 export const STREAM_WINDOW = 1024 * 1024;
+/** Bytes of frames queued for the socket before the streams writing them wait. */
+const SEND_QUEUE_LIMIT = 256 * 1024;
 const CONNECTION_WINDOW = 16 * 1024 * 1024;
 
 /** Something a stream received after its headers. */
@@ -138,7 +141,7 @@ export class H2Session {
   private readonly streams = new Map<number, H2Stream>();
   private readonly encoder = new HeaderEncoder();
   private readonly decoder = new HeaderDecoder();
-  private writeTail: Promise<void> = Promise.resolve();
+  private readonly writer: SocketWriter;
   private connectionSendWindow = DEFAULT_WINDOW;
   private peerInitialWindow = DEFAULT_WINDOW;
   private peerMaxFrame = DEFAULT_MAX_FRAME;
@@ -152,12 +155,16 @@ export class H2Session {
    * @param reader the connection (server role: its buffer starts with the client preface)
    * @param role which side the agent is
    * @param onStream server role: called for each new request stream once its headers arrived
+   * @param writer the socket's writer, if it has one already
    */
   constructor(
     private readonly reader: ConnReader,
     private readonly role: "server" | "client",
     private readonly onStream: (stream: H2Stream) => void = () => {},
-  ) {}
+    writer?: SocketWriter,
+  ) {
+    this.writer = writer ?? new SocketWriter(reader.conn, () => this.close());
+  }
 
   /** Open streams. */
   get streamCount(): number {
@@ -228,6 +235,7 @@ export class H2Session {
     for (const stream of this.streams.values()) stream.fail(error);
     this.streams.clear();
     for (const wake of this.windowWaiters.splice(0)) wake();
+    this.writer.close();
     closeQuietly(this.reader.conn);
   }
 
@@ -307,13 +315,12 @@ export class H2Session {
     if (stream.remoteEnded) this.streams.delete(stream.id);
   }
 
+  /** Queues frames (written together with whatever else is queued in this turn). */
   private write(parts: Uint8Array[]): Promise<void> {
-    const job = this.writeTail.then(async () => {
-      if (this.closed) return;
-      for (const part of parts) await writeAll(this.reader.conn, part);
-    });
-    this.writeTail = job.catch(() => this.close());
-    return job;
+    if (this.closed) return Promise.resolve();
+    for (const part of parts) this.writer.write(part, true);
+    if (this.writer.pendingBytes <= SEND_QUEUE_LIMIT) return Promise.resolve();
+    return this.writer.drained(SEND_QUEUE_LIMIT);
   }
 
   private async readHeaderBlock(first: Frame): Promise<Uint8Array> {

@@ -39,6 +39,8 @@ export interface Http1Head {
   headers: [string, string][];
   /** the head as received, through the empty line */
   raw: Uint8Array;
+  /** {@link headerTokens} already computed, by lower-case name */
+  tokens?: Map<string, string[]>;
 }
 
 /** How a message body is delimited. */
@@ -61,7 +63,9 @@ const STATUS_LINE = /^HTTP\/1\.([01]) +(\d{3})(?: (.*))?$/;
 export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let text = "";
   for (let i = start; i < end; i += 4096) {
-    text += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
+    // `apply` takes the typed array as it is; a spread would iterate it byte by byte.
+    const chunk = bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[];
+    text += String.fromCharCode.apply(null, chunk);
   }
   return text;
 }
@@ -159,16 +163,34 @@ export function parseHead(
  */
 export function headerTokens(head: Http1Head, name: string): string[] {
   const lower = name.toLowerCase();
-  return head.headers
-    .filter(([n]) => n.toLowerCase() === lower)
-    .flatMap(([, v]) => v.split(","))
-    .map((v) => v.trim().toLowerCase())
-    .filter((v) => v !== "");
+  // Asked several times per message (framing, keep-alive, upgrade, expect): computed once.
+  const known = head.tokens?.get(lower);
+  if (known) return known;
+  const tokens: string[] = [];
+  for (const value of headerValues(head, lower)) {
+    for (const part of value.split(",")) {
+      const token = part.trim().toLowerCase();
+      if (token !== "") tokens.push(token);
+    }
+  }
+  (head.tokens ??= new Map()).set(lower, tokens);
+  return tokens;
+}
+
+/** Values of the headers named `lower` (a lower-case name), in order. */
+function headerValues(head: Http1Head, lower: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < head.headers.length; i++) {
+    const [name, value] = head.headers[i];
+    if (name.length === lower.length && name.toLowerCase() === lower) values.push(value);
+  }
+  return values;
 }
 
 function contentLength(head: Http1Head): number | null {
-  const values = head.headers.filter(([n]) => n.toLowerCase() === "content-length")
-    .flatMap(([, v]) => v.split(",").map((x) => x.trim()));
+  const values = headerValues(head, "content-length").flatMap((v) =>
+    v.split(",").map((x) => x.trim())
+  );
   if (values.length === 0) return null;
   if (!values.every((v) => /^\d+$/.test(v) && v === values[0])) {
     throw new HttpParseError(`invalid Content-Length "${values.join(", ")}"`);

@@ -69,6 +69,16 @@ export function headerValueBytes(value: string | Uint8Array): Uint8Array {
  * @returns the bytes through the empty line
  */
 export function responseHead(status: number, headers: HttpHeaders): Uint8Array {
+  let text = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
+  for (const [name, value] of headers) {
+    // Byte-valued headers (not UTF-8) are rare: only they need the slow path.
+    if (typeof value !== "string") return responseHeadWithBytes(status, headers);
+    text += `${name}: ${value}\r\n`;
+  }
+  return encoder.encode(text + "\r\n");
+}
+
+function responseHeadWithBytes(status: number, headers: HttpHeaders): Uint8Array {
   const parts: Uint8Array[] = [encoder.encode(`HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`)];
   for (const [name, value] of headers) {
     parts.push(encoder.encode(`${name}: `), headerValueBytes(value), encoder.encode("\r\n"));
@@ -77,16 +87,17 @@ export function responseHead(status: number, headers: HttpHeaders): Uint8Array {
   return joinBytes(parts);
 }
 
+const LAST_CHUNK = encoder.encode("0\r\n\r\n");
+
+/** The line break after a chunk's data. */
+export const CRLF: Uint8Array = encoder.encode("\r\n");
+
 /**
- * @param data chunk payload (non-empty)
- * @returns the chunk in chunked transfer coding
+ * @param size a chunk's payload size (non-zero)
+ * @returns the chunk-size line that goes before the payload in chunked transfer coding
  */
-export function chunk(data: Uint8Array): Uint8Array {
-  return joinBytes([
-    encoder.encode(`${data.length.toString(16)}\r\n`),
-    data,
-    encoder.encode("\r\n"),
-  ]);
+export function chunkHeader(size: number): Uint8Array {
+  return encoder.encode(`${size.toString(16)}\r\n`);
 }
 
 /**
@@ -94,6 +105,7 @@ export function chunk(data: Uint8Array): Uint8Array {
  * @returns the last chunk with its trailer section
  */
 export function lastChunk(trailers: HttpHeaders = []): Uint8Array {
+  if (trailers.length === 0) return LAST_CHUNK;
   const parts: Uint8Array[] = [encoder.encode("0\r\n")];
   for (const [name, value] of trailers) {
     parts.push(encoder.encode(`${name}: `), headerValueBytes(value), encoder.encode("\r\n"));

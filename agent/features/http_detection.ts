@@ -40,6 +40,12 @@ export function classifyPrefix(bytes: Uint8Array): DetectedProtocol | null {
   return REQUEST_LINE.test(latin1(bytes, 0, newline)) ? "http1" : "raw";
 }
 
+/** What detection found, and whether it gave up waiting (the peer stayed silent). */
+export interface Detection {
+  protocol: DetectedProtocol;
+  timedOut: boolean;
+}
+
 /**
  * Reads until the protocol is known.
  *
@@ -47,14 +53,11 @@ export function classifyPrefix(bytes: Uint8Array): DetectedProtocol | null {
  * @param timeoutMs per-read limit
  * @returns the protocol
  */
-export async function detectProtocol(
-  reader: ConnReader,
-  timeoutMs: number,
-): Promise<DetectedProtocol> {
+export async function detectProtocol(reader: ConnReader, timeoutMs: number): Promise<Detection> {
   while (true) {
     const verdict = classifyPrefix(reader.buffered);
-    if (verdict !== null) return verdict;
+    if (verdict !== null) return { protocol: verdict, timedOut: false };
     const result = await reader.fill(timeoutMs);
-    if (result !== "data") return "raw";
+    if (result !== "data") return { protocol: "raw", timedOut: result === "timeout" };
   }
 }

@@ -14,6 +14,7 @@
 import type { LayerTcp, LayerTcpSteal, ResponseError } from "../../protocol-wasm/mod.ts";
 import type { ClientHandle, IncomingFeature } from "../client_handle.ts";
 import type { Logger } from "../log.ts";
+import type { AgentMetrics } from "../metrics.ts";
 import { compileHttpFilter, HttpFilterError, type HttpMatcher } from "./http_filter.ts";
 import type { IncomingSettings } from "./incoming_settings.ts";
 import { MirrorFlows } from "./mirror.ts";
@@ -59,6 +60,8 @@ export class IncomingTraffic implements IncomingFeature {
   private readonly ctx: TrafficContext;
   private nextId = 0n;
   private redirector!: Redirector;
+  private openConnections = 0;
+  private acceptedConnections = 0;
 
   /**
    * @param makeRedirector builds the redirector, given where accepted connections go
@@ -80,12 +83,72 @@ export class IncomingTraffic implements IncomingFeature {
       log,
       agentVersion,
       nextConnectionId: () => this.nextId++,
+      stats: { detected: { http1: 0, h2: 0, raw: 0 }, detectionTimeouts: 0 },
     };
     this.redirector = makeRedirector((conn, port) => {
-      serveRedirected(this.ctx, conn, port).catch((error) =>
-        log.debug(`redirected connection on port ${port}: ${error}`)
-      );
+      this.openConnections++;
+      this.acceptedConnections++;
+      serveRedirected(this.ctx, conn, port)
+        .catch((error) => log.debug(`redirected connection on port ${port}: ${error}`))
+        .finally(() => this.openConnections--);
     });
+  }
+
+  /** @param metrics where the incoming-traffic figures are exported */
+  registerMetrics(metrics: AgentMetrics): void {
+    const subscriptions = () => this.ctx.subscriptions.counts;
+    metrics.gauge(
+      "mirrord_agent_mirror_port_subscription_count",
+      "mirror subscriptions (client, port)",
+      () => subscriptions().mirror,
+    );
+    metrics.gauge(
+      "mirrord_agent_steal_filtered_port_subscription_count",
+      "filtered steal subscriptions (client, port)",
+      () => subscriptions().filteredSteal,
+    );
+    metrics.gauge(
+      "mirrord_agent_steal_unfiltered_port_subscription_count",
+      "unfiltered steal subscriptions (client, port)",
+      () => subscriptions().unfilteredSteal,
+    );
+    metrics.gauge(
+      "mirrord_agent_mirror_connection_subscription_count",
+      "flows being copied to mirroring clients",
+      () => this.ctx.mirrors.count,
+    );
+    metrics.gauge(
+      "mirrord_agent_redirected_connections_count",
+      "redirected connections open in the agent",
+      () => this.openConnections,
+    );
+    metrics.counter(
+      "mirrord_agent_redirected_connections_total",
+      "redirected connections accepted since the agent started",
+      () => this.acceptedConnections,
+    );
+    for (const protocol of ["http1", "h2", "raw"] as const) {
+      metrics.counter(
+        `mirrord_agent_redirected_${protocol}_connections_total`,
+        `redirected connections detected as ${protocol}`,
+        () => this.ctx.stats.detected[protocol],
+      );
+    }
+    metrics.counter(
+      "mirrord_agent_detection_timeouts_total",
+      "redirected connections taken for raw TCP because the peer sent nothing conclusive in time",
+      () => this.ctx.stats.detectionTimeouts,
+    );
+    metrics.counter(
+      "mirrord_agent_mirror_flows_total",
+      "flows (raw connections, HTTP requests) whose copy a mirroring client started to receive",
+      () => this.ctx.mirrors.started,
+    );
+    metrics.counter(
+      "mirrord_agent_mirror_flows_dropped_total",
+      "copied flows a mirroring client lost because it read too slowly",
+      () => this.ctx.mirrors.dropped,
+    );
   }
 
   /** Live flows (stolen connections, pending stolen requests, mirrored flows), for tests. */
@@ -93,24 +156,9 @@ export class IncomingTraffic implements IncomingFeature {
     return this.ctx.steals.count + this.ctx.mirrors.count;
   }
 
-  async mirror(client: ClientHandle, request: LayerTcp): Promise<void> {
-    if ("PortSubscribe" in request) {
-      const port = request.PortSubscribe;
-      this.ctx.subscriptions.mirror(client, port, null);
-      const result = await this.redirect(port);
-      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
-      return await this.reply(client, "Tcp", result);
-    }
-    if ("PortSubscribeFilteredHttp" in request) {
-      const [port, filter] = request.PortSubscribeFilteredHttp;
-      const matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
-        Remote: { BadHttpFilterExRegex: [filter, why] },
-      }));
-      if ("Err" in matcher) return await this.reply(client, "Tcp", matcher, port);
-      this.ctx.subscriptions.mirror(client, port, matcher.Ok);
-      const result = await this.redirect(port);
-      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
-      return await this.reply(client, "Tcp", result);
+  mirror(client: ClientHandle, request: LayerTcp): Promise<void> | void {
+    if ("PortSubscribe" in request || "PortSubscribeFilteredHttp" in request) {
+      return this.subscribeMirror(client, request);
     }
     if ("PortUnsubscribe" in request) {
       const port = request.PortUnsubscribe;
@@ -120,49 +168,75 @@ export class IncomingTraffic implements IncomingFeature {
     this.ctx.mirrors.unsubscribe(client, request.ConnectionUnsubscribe);
   }
 
-  async steal(client: ClientHandle, request: LayerTcpSteal): Promise<void> {
-    if ("PortSubscribe" in request) {
-      const subscription = request.PortSubscribe;
-      let port: number;
-      let matcher: { Ok: HttpMatcher | null } | { Err: ResponseError; why: string };
-      if ("All" in subscription) {
-        port = subscription.All;
-        matcher = { Ok: null };
-      } else if ("FilteredHttp" in subscription) {
-        const [p, regex] = subscription.FilteredHttp;
-        port = p;
-        matcher = this.compile(() => compileHttpFilter({ Header: regex }), (why) => ({
-          Remote: { BadHttpFilterRegex: [regex, why] },
-        }));
-      } else {
-        const [p, filter] = subscription.FilteredHttpEx;
-        port = p;
-        matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
-          Remote: { BadHttpFilterExRegex: [filter, why] },
-        }));
-      }
-      if ("Err" in matcher) return await this.reply(client, "TcpSteal", matcher, port);
-      const outcome = this.ctx.subscriptions.steal(client, port, matcher.Ok);
-      if (!outcome.ok) {
-        client.log(
-          "Error",
-          `Cannot steal port ${port}: another mirrord session (agent client ${outcome.holder.id}) ` +
-            `already steals it${matcher.Ok === null ? "" : " without an HTTP filter"} — stop ` +
-            `that session, or give both sessions HTTP filters`,
-        );
-        return await this.reply(client, "TcpSteal", { Err: { PortAlreadyStolen: port } });
-      }
-      const result = await this.redirect(port);
-      if ("Err" in result) this.ctx.subscriptions.unsubscribeSteal(client, port);
-      return await this.reply(client, "TcpSteal", result);
-    }
+  steal(client: ClientHandle, request: LayerTcpSteal): Promise<void> | void {
+    if ("PortSubscribe" in request) return this.subscribeSteal(client, request.PortSubscribe);
     if ("PortUnsubscribe" in request) {
       const port = request.PortUnsubscribe;
       this.ctx.steals.closePort(client, port);
       if (this.ctx.subscriptions.unsubscribeSteal(client, port)) this.redirector.release(port);
       return;
     }
-    await this.ctx.steals.handle(client, request);
+    return this.ctx.steals.handle(client, request);
+  }
+
+  private async subscribeMirror(
+    client: ClientHandle,
+    request: Extract<LayerTcp, { PortSubscribe: unknown } | { PortSubscribeFilteredHttp: unknown }>,
+  ): Promise<void> {
+    if ("PortSubscribe" in request) {
+      const port = request.PortSubscribe;
+      this.ctx.subscriptions.mirror(client, port, null);
+      const result = await this.redirect(port);
+      if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
+      return this.reply(client, "Tcp", result);
+    }
+    const [port, filter] = request.PortSubscribeFilteredHttp;
+    const matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
+      Remote: { BadHttpFilterExRegex: [filter, why] },
+    }));
+    if ("Err" in matcher) return this.reply(client, "Tcp", matcher, port);
+    this.ctx.subscriptions.mirror(client, port, matcher.Ok);
+    const result = await this.redirect(port);
+    if ("Err" in result) this.ctx.subscriptions.unsubscribeMirror(client, port);
+    return this.reply(client, "Tcp", result);
+  }
+
+  private async subscribeSteal(
+    client: ClientHandle,
+    subscription: Extract<LayerTcpSteal, { PortSubscribe: unknown }>["PortSubscribe"],
+  ): Promise<void> {
+    let port: number;
+    let matcher: { Ok: HttpMatcher | null } | { Err: ResponseError; why: string };
+    if ("All" in subscription) {
+      port = subscription.All;
+      matcher = { Ok: null };
+    } else if ("FilteredHttp" in subscription) {
+      const [p, regex] = subscription.FilteredHttp;
+      port = p;
+      matcher = this.compile(() => compileHttpFilter({ Header: regex }), (why) => ({
+        Remote: { BadHttpFilterRegex: [regex, why] },
+      }));
+    } else {
+      const [p, filter] = subscription.FilteredHttpEx;
+      port = p;
+      matcher = this.compile(() => compileHttpFilter(filter), (why) => ({
+        Remote: { BadHttpFilterExRegex: [filter, why] },
+      }));
+    }
+    if ("Err" in matcher) return this.reply(client, "TcpSteal", matcher, port);
+    const outcome = this.ctx.subscriptions.steal(client, port, matcher.Ok);
+    if (!outcome.ok) {
+      client.log(
+        "Error",
+        `Cannot steal port ${port}: another mirrord session (agent client ${outcome.holder.id}) ` +
+          `already steals it${matcher.Ok === null ? "" : " without an HTTP filter"} — stop ` +
+          `that session, or give both sessions HTTP filters`,
+      );
+      return this.reply(client, "TcpSteal", { Err: { PortAlreadyStolen: port } });
+    }
+    const result = await this.redirect(port);
+    if ("Err" in result) this.ctx.subscriptions.unsubscribeSteal(client, port);
+    return this.reply(client, "TcpSteal", result);
   }
 
   release(client: ClientHandle): void {
@@ -201,16 +275,16 @@ export class IncomingTraffic implements IncomingFeature {
     }
   }
 
-  private async reply(
+  private reply(
     client: ClientHandle,
     channel: "Tcp" | "TcpSteal",
     result: SubscribeReply | { Err: ResponseError; why: string },
     port?: number,
-  ): Promise<void> {
+  ): void {
     if ("why" in result) {
       client.log("Error", `Cannot use the HTTP filter of port ${port}: ${result.why}`);
     }
     const body = { SubscribeResult: "Ok" in result ? result : { Err: result.Err } };
-    await client.send(channel === "Tcp" ? { Tcp: body } : { TcpSteal: body });
+    client.send(channel === "Tcp" ? { Tcp: body } : { TcpSteal: body });
   }
 }

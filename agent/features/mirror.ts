@@ -8,8 +8,9 @@
  *   its own connection id; clients never answer them.
  *
  * Copies are never waited for: a client with more than {@link MIRROR_CLIENT_BACKLOG} bytes not
- * yet written to its socket loses the flow being copied (it gets `Close`/`ErrorV2` and a warning),
- * so a slow client costs neither the agent's memory nor the real server's latency.
+ * yet written to its socket loses the flow being copied — a flow it already got part of ends with
+ * `Close`/`ErrorV2`, a flow it got nothing of is skipped silently — and is warned once until it
+ * catches up, so a slow client costs neither the agent's memory nor the real server's latency.
  *
  * @module
  */
@@ -34,6 +35,7 @@ export const MIRROR_CLIENT_BACKLOG = 8 * 1024 * 1024;
 /** One client's copy of one flow (a raw connection or an HTTP request). */
 abstract class MirrorFlow {
   private dropped = false;
+  private started = false;
 
   constructor(
     readonly client: ClientHandle,
@@ -58,15 +60,12 @@ abstract class MirrorFlow {
     if (this.dropped) return;
     if (this.client.pendingBytes > MIRROR_CLIENT_BACKLOG) {
       this.stop();
-      this.client.send({ Tcp: this.abortMessage() }).catch(() => {});
-      this.client.log(
-        "Warn",
-        `Mirrored connection ${this.id} failed: this client reads mirrored traffic too slowly ` +
-          `(over ${MIRROR_CLIENT_BACKLOG} bytes queued); the rest of this flow is not mirrored`,
-      );
+      if (this.started) this.client.send({ Tcp: this.abortMessage() });
+      this.registry.droppedFor(this.client);
       return;
     }
-    this.client.send({ Tcp: message }).catch(() => {});
+    this.started = true;
+    this.client.send({ Tcp: message });
   }
 
   protected end(message: DaemonTcp): void {
@@ -161,12 +160,36 @@ export class MirroredRequest extends MirrorFlow {
 /** Mirror flows by client, for `ConnectionUnsubscribe` and disconnects. */
 export class MirrorFlows {
   private readonly byClient = new Map<ClientHandle, Map<bigint, MirrorFlow>>();
+  /** clients warned that they lose copies, until their backlog is half drained */
+  private readonly warned = new WeakSet<ClientHandle>();
+  /** flows copied to a client since the agent started (metrics) */
+  started = 0;
+  /** of those, flows a client lost because it read too slowly (metrics) */
+  dropped = 0;
 
   /** @param flow a new flow */
   add(flow: MirrorFlow): void {
+    this.started++;
+    if (flow.client.pendingBytes <= MIRROR_CLIENT_BACKLOG / 2) this.warned.delete(flow.client);
     const flows = this.byClient.get(flow.client) ?? new Map<bigint, MirrorFlow>();
     flows.set(flow.id, flow);
     this.byClient.set(flow.client, flows);
+  }
+
+  /**
+   * Counts a flow a client lost and warns the client, once per time it falls behind.
+   *
+   * @param client the slow client
+   */
+  droppedFor(client: ClientHandle): void {
+    this.dropped++;
+    if (this.warned.has(client)) return;
+    this.warned.add(client);
+    client.log(
+      "Warn",
+      `Mirrored traffic is being dropped: this client reads it too slowly (over ` +
+        `${MIRROR_CLIENT_BACKLOG} bytes queued); flows are not mirrored until it catches up`,
+    );
   }
 
   /** @param flow a finished flow */

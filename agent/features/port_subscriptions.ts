@@ -137,6 +137,17 @@ export class PortSubscriptions {
     return emptied;
   }
 
+  /** Subscriptions by kind over all ports (metrics). */
+  get counts(): { mirror: number; filteredSteal: number; unfilteredSteal: number } {
+    const counts = { mirror: 0, filteredSteal: 0, unfilteredSteal: 0 };
+    for (const state of this.ports.values()) {
+      counts.mirror += state.mirrors.size;
+      counts.filteredSteal += state.filteredStealers.size;
+      if (state.unfilteredStealer !== null) counts.unfilteredSteal++;
+    }
+    return counts;
+  }
+
   private refuse(port: number, holder: ClientHandle): StealOutcome {
     const state = this.ports.get(port);
     if (state) this.dropIfEmpty(port, state);

@@ -7,12 +7,12 @@
  */
 import type { ClientHandle } from "../client_handle.ts";
 import { closeQuietly, ConnReader } from "./conn_reader.ts";
-import { detectProtocol } from "./http_detection.ts";
+import { type Detection, detectProtocol } from "./http_detection.ts";
 import { Http1Connection } from "./http1_connection.ts";
-import { H2Connection } from "./h2_connection.ts";
 import { newConnection } from "./incoming_messages.ts";
 import { MirroredConnection } from "./mirror.ts";
-import { connectOriginal, splice } from "./passthrough.ts";
+import { type BufferedSocket, connectOriginal, splice } from "./passthrough.ts";
+import { SocketWriter } from "./socket_writer.ts";
 import { StolenConnection } from "./stolen_connection.ts";
 import {
   connectionInfo,
@@ -66,12 +66,19 @@ export async function serveRedirected(
   const meta = metaOf(conn, port);
   const reader = new ConnReader(conn);
   try {
-    const protocol = ctx.subscriptions.has(port)
+    const detection: Detection = ctx.subscriptions.has(port)
       ? await detectProtocol(reader, ctx.settings.detectionTimeoutMs)
-      : "raw";
+      : { protocol: "raw", timedOut: false };
+    const protocol = detection.protocol;
+    ctx.stats.detected[protocol]++;
+    if (detection.timedOut) ctx.stats.detectionTimeouts++;
     if (protocol === "http1") await new Http1Connection(ctx, reader, meta).serve();
-    else if (protocol === "h2") await new H2Connection(ctx, reader, meta).serve();
-    else await serveRaw(ctx, reader, meta);
+    else if (protocol === "h2") {
+      // Loaded on the first HTTP/2 connection: HPACK (hpack.js, with Node's compatibility
+      // layer) costs ~9 MiB of memory an agent that never sees HTTP/2 does not need.
+      const { H2Connection } = await import("./h2_connection.ts");
+      await new H2Connection(ctx, reader, meta).serve();
+    } else await serveRaw(ctx, reader, meta);
   } catch (error) {
     ctx.log.debug(`redirected connection from ${meta.peer.ip}:${meta.peer.port} failed: ${error}`);
     closeQuietly(conn);
@@ -99,11 +106,11 @@ async function serveRaw(ctx: TrafficContext, reader: ConnReader, meta: Connectio
       for (const mirror of mirrors) mirror.close();
     }, tap);
     ctx.steals.addConnection(stolen, meta.port);
-    await stealer.send({ TcpSteal: newConnection(stealer.version, connectionInfo(meta, id)) });
+    stealer.send({ TcpSteal: newConnection(stealer.version, connectionInfo(meta, id)) });
     await stolen.pump();
     return;
   }
-  let server: ConnReader;
+  let server: BufferedSocket;
   try {
     server = await connectOriginal(meta.destination);
   } catch (error) {
@@ -112,6 +119,7 @@ async function serveRaw(ctx: TrafficContext, reader: ConnReader, meta: Connectio
     closeQuietly(reader.conn);
     return;
   }
-  await splice(reader, server, mirrors.length > 0 ? tap : undefined);
+  const peer = { reader, writer: new SocketWriter(reader.conn, () => closeQuietly(reader.conn)) };
+  await splice(peer, server, mirrors.length > 0 ? tap : undefined);
   for (const mirror of mirrors) mirror.close();
 }

@@ -64,14 +64,14 @@ export class StealRegistry {
    *
    * @param client the sender
    * @param message Data, a response or ConnectionUnsubscribe
+   * @returns a promise when the client's next messages must wait for a peer to catch up
    */
-  async handle(client: ClientHandle, message: LayerTcpSteal): Promise<void> {
+  handle(client: ClientHandle, message: LayerTcpSteal): Promise<void> | void {
     const steals = this.clients.get(client);
     if (!steals) return;
     if ("Data" in message) {
       const { connection_id, bytes } = message.Data;
-      await steals.connections.get(connection_id)?.connection.write(bytes);
-      return;
+      return steals.connections.get(connection_id)?.connection.write(bytes);
     }
     if ("ConnectionUnsubscribe" in message) {
       const id = message.ConnectionUnsubscribe;
@@ -84,30 +84,29 @@ export class StealRegistry {
       if ("Start" in chunked) {
         const { connection_id, request_id, internal_response: r } = chunked.Start;
         const request = request_id === 0 ? steals.requests.get(connection_id) : undefined;
-        await request?.respond(r.status, r.version, r.headers, r.body, false);
-      } else if ("Body" in chunked) {
+        return request?.respond(r.status, r.version, r.headers, r.body, false);
+      }
+      if ("Body" in chunked) {
         const { connection_id, request_id, frames, is_last } = chunked.Body;
         const request = request_id === 0 ? steals.requests.get(connection_id) : undefined;
-        await request?.respondBody(frames, is_last);
-      } else {
-        const { connection_id, request_id } = chunked.Error;
-        if (request_id === 0) {
-          steals.requests.get(connection_id)?.fail("the client failed to answer the request");
-        }
+        return request?.respondBody(frames, is_last);
+      }
+      const { connection_id, request_id } = chunked.Error;
+      if (request_id === 0) {
+        steals.requests.get(connection_id)?.fail("the client failed to answer the request");
       }
       return;
     }
     if ("HttpResponseFramed" in message) {
       const { connection_id, request_id, internal_response: r } = message.HttpResponseFramed;
       const request = request_id === 0 ? steals.requests.get(connection_id) : undefined;
-      await request?.respond(r.status, r.version, r.headers, r.body, true);
-      return;
+      return request?.respond(r.status, r.version, r.headers, r.body, true);
     }
     if ("HttpResponse" in message) {
       const { connection_id, request_id, internal_response: r } = message.HttpResponse;
       const request = request_id === 0 ? steals.requests.get(connection_id) : undefined;
       const frames = r.body.length > 0 ? [{ Data: r.body }] : [];
-      await request?.respond(r.status, r.version, r.headers, frames, true);
+      return request?.respond(r.status, r.version, r.headers, frames, true);
     }
   }
 

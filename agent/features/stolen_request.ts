@@ -3,7 +3,9 @@
  * (incoming_messages.ts) with the body streamed as it arrives (whole for clients older than
  * 1.7.0), and the client's response — `HttpResponseChunked` (Start, Body…, Error),
  * `HttpResponseFramed` or legacy `HttpResponse` — handed to the HTTP connection that owns the
- * peer, through a bounded queue so a slow peer never stalls the client's other traffic.
+ * peer. The sink queues the bytes for the peer and returns a promise only when the peer has too
+ * much waiting: that promise reaches the client connection, which then stops reading the client
+ * until the peer caught up.
  *
  * @module
  */
@@ -19,31 +21,26 @@ import {
   requestStart,
   wholeRequest,
 } from "./incoming_messages.ts";
-import { WriteQueue } from "./write_queue.ts";
 
-/** The peer side of a stolen request: where the client's response goes. */
+/**
+ * The peer side of a stolen request: where the client's response goes. Calls come in order;
+ * a returned promise asks the client's link to wait (the peer is not keeping up).
+ */
 export interface ResponseSink {
   /** the response head; a 101 makes the request a raw connection afterwards ({@link upgrade}) */
-  head(status: number, version: HttpVersion, headers: HttpHeaders): Promise<void>;
+  head(status: number, version: HttpVersion, headers: HttpHeaders): Promise<void> | void;
   /** body frames; `isLast` ends the response */
-  frames(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void>;
+  frames(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> | void;
   /** the client failed the request or left: the peer's connection is closed */
   fail(reason: string): void;
   /** after a 101 head: relay raw bytes with the client under the request's connection id */
   upgrade(client: ClientHandle, id: bigint): void;
 }
 
-function frameSize(frames: InternalHttpBodyFrame[]): number {
-  let size = 0;
-  for (const frame of frames) if ("Data" in frame) size += frame.Data.length;
-  return size;
-}
-
 /** A request delivered to one client, waiting for its response. */
 export class StolenRequest {
   readonly format: RequestFormat;
   private readonly held: InternalHttpBodyFrame[] = [];
-  private readonly responses: WriteQueue;
   private started = false;
   private finished = false;
 
@@ -64,7 +61,6 @@ export class StolenRequest {
     private readonly onDone: (request: StolenRequest) => void,
   ) {
     this.format = requestFormat(client.version);
-    this.responses = new WriteQueue((error) => this.fail((error as Error).message));
   }
 
   /** The target port the request came to. */
@@ -77,30 +73,32 @@ export class StolenRequest {
    *
    * @param frames body frames
    * @param isLast whether the body ends here
+   * @returns a promise when the producer should wait for room in the client's link
    */
-  async body(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> {
+  body(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> | void {
     if (this.finished) return;
     if (this.format === "framed" || this.format === "legacy") {
       this.held.push(...frames);
       if (!isLast) return;
-      await this.client.send({
+      this.client.send({
         TcpSteal: wholeRequest(this.format, this.id, this.head, this.held, this.origin.port),
       });
-      return;
+      return this.client.room() ?? undefined;
     }
     if (!this.started) {
       this.started = true;
       const v2Last = this.format === "chunked-v2" && isLast;
-      await this.client.send({
+      this.client.send({
         TcpSteal: requestStart(this.format, this.id, this.head, frames, v2Last, this.origin),
       });
       // StartV1 has no is_last: a separate final Body ends the body.
       if (isLast && this.format === "chunked-v1") {
-        await this.client.send({ TcpSteal: requestBody(this.id, [], true) });
+        this.client.send({ TcpSteal: requestBody(this.id, [], true) });
       }
-      return;
+    } else {
+      this.client.send({ TcpSteal: requestBody(this.id, frames, isLast) });
     }
-    await this.client.send({ TcpSteal: requestBody(this.id, frames, isLast) });
+    return this.client.room() ?? undefined;
   }
 
   /**
@@ -111,7 +109,7 @@ export class StolenRequest {
   abort(reason: string): void {
     if (this.finished) return;
     if (this.started && (this.format === "chunked-v2" || this.format === "chunked-v1")) {
-      this.client.send({ TcpSteal: requestError(this.format, this.id, reason) }).catch(() => {});
+      this.client.send({ TcpSteal: requestError(this.format, this.id, reason) });
     }
     this.done();
   }
@@ -125,24 +123,25 @@ export class StolenRequest {
    * @param frames first body frames
    * @param isLast whether the response is complete
    */
-  async respond(
+  respond(
     status: number,
     version: HttpVersion,
     headers: HttpHeaders,
     frames: InternalHttpBodyFrame[],
     isLast: boolean,
-  ): Promise<void> {
+  ): Promise<void> | void {
     if (this.finished) return;
-    await this.responses.push(frameSize(frames), async () => {
-      await this.sink.head(status, version, headers);
-      if (status === 101) {
-        this.done();
-        this.sink.upgrade(this.client, this.id);
-        return;
-      }
-      if (frames.length > 0 || isLast) await this.sink.frames(frames, isLast);
-      if (isLast) this.done();
-    });
+    if (status === 101) {
+      const waiting = this.sink.head(status, version, headers);
+      this.done();
+      this.sink.upgrade(this.client, this.id);
+      return waiting;
+    }
+    if (isLast) this.done();
+    const head = this.sink.head(status, version, headers);
+    if (frames.length === 0 && !isLast) return head;
+    const body = this.sink.frames(frames, isLast);
+    return body ?? head;
   }
 
   /**
@@ -150,13 +149,12 @@ export class StolenRequest {
    *
    * @param frames body frames
    * @param isLast whether the response ends
+   * @returns a promise when the client's link should wait for the peer
    */
-  async respondBody(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> {
+  respondBody(frames: InternalHttpBodyFrame[], isLast: boolean): Promise<void> | void {
     if (this.finished) return;
-    await this.responses.push(frameSize(frames), async () => {
-      await this.sink.frames(frames, isLast);
-      if (isLast) this.done();
-    });
+    if (isLast) this.done();
+    return this.sink.frames(frames, isLast);
   }
 
   /**

@@ -23,6 +23,16 @@ export interface TrafficContext {
   agentVersion: string;
   /** a connection id no client has seen yet */
   nextConnectionId(): bigint;
+  /** counts for metrics */
+  stats: TrafficStats;
+}
+
+/** What the agent counts about redirected connections (metrics). */
+export interface TrafficStats {
+  /** connections by detected protocol since the agent started */
+  detected: { http1: number; h2: number; raw: number };
+  /** of the raw ones, those whose peer sent nothing conclusive within the detection timeout */
+  detectionTimeouts: number;
 }
 
 /** An IP and port. */

@@ -1,54 +1,71 @@
 /**
- * Ordered writes to one socket with a bound on what is queued: the producer awaits `push` only
- * when more than {@link MAX_QUEUED_BYTES} wait, so one slow peer pauses only the traffic meant for
- * it (through the caller) instead of the agent buffering without limit.
+ * Ordered jobs that write to one peer (the parts of a client's response to a stolen request):
+ * a job runs at once when nothing is pending — the usual case, since HTTP/1 writes only queue
+ * bytes — and after the previous one when that one is still running (an HTTP/2 stream waiting for
+ * its flow-control window). Up to {@link MAX_QUEUED_BYTES} may wait; beyond that `push` returns a
+ * promise the producer waits for, so a slow peer pauses its client's link instead of the agent
+ * buffering without limit.
  *
  * @module
  */
 
-/** Bytes queued for one socket before its producer waits (mirrord's 512 KiB per direction). */
+/** Bytes of pending jobs before the producer waits (mirrord's 512 KiB per direction). */
 export const MAX_QUEUED_BYTES = 512 * 1024;
 
 /** A serial queue of write jobs sized in bytes. */
 export class WriteQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void> | null = null;
   private queued = 0;
   private failed = false;
+  private waiters: (() => void)[] = [];
 
   /** @param onError called once when a job throws; later jobs are skipped */
   constructor(private readonly onError: (error: unknown) => void) {}
 
-  /** Bytes waiting. */
+  /** Bytes of jobs not finished yet. */
   get pendingBytes(): number {
     return this.queued;
   }
 
   /**
-   * Queues a job.
+   * Runs a job after the ones before it.
    *
    * @param size bytes it writes
-   * @param job the write
-   * @returns resolves once the queue is under its bound again
+   * @param job the write; a promise when it finishes later (or asks its producer to wait)
+   * @returns a promise when the producer must wait before pushing more
    */
-  async push(size: number, job: () => Promise<void>): Promise<void> {
-    this.queued += size;
-    this.tail = this.tail.then(async () => {
+  push(size: number, job: () => Promise<void> | void): Promise<void> | void {
+    if (this.failed) return;
+    let running: Promise<void> | void;
+    if (this.tail === null) {
       try {
-        if (!this.failed) await job();
+        running = job();
       } catch (error) {
-        if (!this.failed) {
-          this.failed = true;
-          this.onError(error);
-        }
-      } finally {
-        this.queued -= size;
+        return this.fail(error);
       }
+      if (!running) return;
+    } else {
+      running = this.tail.then(() => this.failed ? undefined : job());
+    }
+    this.queued += size;
+    const done: Promise<void> = running.then(
+      () => {},
+      (error) => this.fail(error),
+    ).finally(() => {
+      this.queued -= size;
+      if (this.tail === done) this.tail = null;
+      if (this.queued <= MAX_QUEUED_BYTES) { for (const wake of this.waiters.splice(0)) wake(); }
     });
-    while (this.queued > MAX_QUEUED_BYTES) await this.tail;
+    this.tail = done;
+    if (this.queued > MAX_QUEUED_BYTES) {
+      return new Promise((resolve) => this.waiters.push(resolve));
+    }
   }
 
-  /** Resolves when every queued job ran. */
-  drained(): Promise<void> {
-    return this.tail;
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    for (const wake of this.waiters.splice(0)) wake();
+    this.onError(error);
   }
 }

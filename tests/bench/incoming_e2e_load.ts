@@ -56,7 +56,9 @@ const results = await Promise.all(
 const count = (r: string) => results.filter((x) => x === r).length;
 console.log(
   `${connections} concurrent raw connections stolen to a local echo server (64 KiB each way): ` +
-    `${count("ok")} ok, ${count("lost")} lost, ${count("corrupt")} corrupt, ` +
+    `${count("ok")} ok, ${count("lost")} lost, ${count("corrupt")} corrupt, ${
+      count("timeout")
+    } timed out, ` +
     `${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
 console.log(`intproxy peak RSS: ${peakRss(intproxyPid)}`);

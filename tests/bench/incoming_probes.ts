@@ -48,23 +48,53 @@ export async function sha256(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Any single load-generator operation taking longer than this counts as timed out. */
+const OPERATION_TIMEOUT_MS = 30000;
+
+/**
+ * Runs `work` but gives up after the operation timeout (the socket is closed by `cancel`).
+ *
+ * @param work the operation
+ * @param cancel closes what `work` waits on
+ * @param onTimeout the result when it took too long
+ * @returns the result
+ */
+export async function bounded<T>(work: Promise<T>, cancel: () => void, onTimeout: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => {
+      cancel();
+      resolve(onTimeout);
+    }, OPERATION_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What became of one echoed connection. */
+export type EchoOutcome = "ok" | "lost" | "corrupt" | "timeout";
+
 /**
  * Sends `size` random bytes on a new connection (then half-closes) and compares what comes back.
  *
  * @param hostname where
  * @param port which port (an echo behind it)
  * @param size bytes each way (at most 65536)
- * @returns ok, lost (nothing back or no connection) or corrupt
+ * @returns ok, lost (nothing back or no connection), corrupt, or timeout
  */
-export async function echoOne(
-  hostname: string,
-  port: number,
-  size: number,
-): Promise<"ok" | "lost" | "corrupt"> {
+export async function echoOne(hostname: string, port: number, size: number): Promise<EchoOutcome> {
   const payload = crypto.getRandomValues(new Uint8Array(size));
   payload[0] = 0; // Not an HTTP request line: classified as raw at once.
+  let conn: Deno.TcpConn;
   try {
-    const conn = await Deno.connect({ hostname, port });
+    conn = await Deno.connect({ hostname, port });
+  } catch {
+    return "lost";
+  }
+  const exchange = async (): Promise<EchoOutcome> => {
     const writing = (async () => {
       let at = 0;
       while (at < payload.length) at += await conn.write(payload.subarray(at));
@@ -81,10 +111,19 @@ export async function echoOne(
       got += n;
     }
     await writing;
-    conn.close();
     if (got !== size) return got === 0 ? "lost" : "corrupt";
     return await sha256(received.subarray(0, got)) === await sha256(payload) ? "ok" : "corrupt";
-  } catch {
-    return "lost";
+  };
+  const close = () => {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  };
+  try {
+    return await bounded(exchange().catch(() => "lost" as const), close, "timeout");
+  } finally {
+    close();
   }
 }

@@ -30,6 +30,8 @@ export interface AgentOptions {
   mode?: string[];
   /** extra environment of the agent */
   env?: Record<string, string>;
+  /** flags for `deno run` before the script, e.g. `--cpu-prof` (benchmarks) */
+  denoFlags?: string[];
 }
 
 /** A running agent. */
@@ -73,6 +75,7 @@ export async function startAgent(
   const agentArgs = [
     "run",
     "-A",
+    ...(options.denoFlags ?? []),
     AGENT_MAIN,
     "-l",
     String(port),
