@@ -288,10 +288,16 @@ Deno.test("mirrord exec forwards SIGTERM to the app and exits with its status", 
       env: { MIRRORD_LAYER_FILE: HARMLESS_PRELOAD, MIRRORD_PROGRESS_MODE: "off", TMPDIR: dir },
       stdin: "null",
       stdout: "piped",
+      stderr: "piped",
     }).spawn();
+    const stderr = new Response(child.stderr).text();
     const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let out = "";
-    while (!out.includes("ready\n")) out += (await lines.read()).value ?? "";
+    while (!out.includes("ready\n")) {
+      const { value, done } = await lines.read();
+      if (done) assert.fail(`exec ended before the app was ready: ${out}${await stderr}`);
+      out += value;
+    }
     child.kill("SIGTERM");
     while (true) {
       const { value, done } = await lines.read();
