@@ -139,7 +139,8 @@ async function oneRequest(pod: Pod, port: number): Promise<boolean> {
 /** Samples the agent's memory while a section runs: RSS every 50 ms, JS memory every 200 ms. */
 class MemorySampler {
   private readonly timers: ReturnType<typeof setInterval>[];
-  private max = { rss: 0, heap: 0, buffers: 0 };
+  private max = { rss: 0, anon: 0, heap: 0, buffers: 0 };
+  private overallAnon = 0;
 
   constructor(private readonly pid: number, private readonly metricsPort: number) {
     this.timers = [
@@ -149,7 +150,9 @@ class MemorySampler {
   }
 
   private sampleRss(): void {
-    this.max.rss = Math.max(this.max.rss, readRss(this.pid).rss * 1024);
+    const now = readRss(this.pid);
+    this.max.rss = Math.max(this.max.rss, now.rss * 1024);
+    this.max.anon = Math.max(this.max.anon, now.anon * 1024);
   }
 
   private async sampleJs(): Promise<void> {
@@ -159,11 +162,17 @@ class MemorySampler {
   }
 
   /** @returns the highest figures seen since the last call, in bytes */
-  takeMax(): { rss: number; heap: number; buffers: number } {
+  takeMax(): { rss: number; anon: number; heap: number; buffers: number } {
     this.sampleRss();
     const max = this.max;
-    this.max = { rss: 0, heap: 0, buffers: 0 };
+    this.overallAnon = Math.max(this.overallAnon, max.anon);
+    this.max = { rss: 0, anon: 0, heap: 0, buffers: 0 };
     return max;
+  }
+
+  /** Highest anonymous (non file-backed) RSS seen since the start, in bytes. */
+  get peakAnon(): number {
+    return Math.max(this.overallAnon, this.max.anon);
   }
 
   stop(): void {
@@ -285,7 +294,9 @@ async function main(): Promise<void> {
   const memory = async () => {
     const max = rss.takeMax();
     const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
-    return `agent max: RSS ${mib(max.rss)} MiB, JS heap ${mib(max.heap)} MiB, buffers ` +
+    return `agent max: RSS ${mib(max.rss)} MiB (anonymous ${mib(max.anon)} MiB), JS heap ${
+      mib(max.heap)
+    } MiB, buffers ` +
       `${mib(max.buffers)} MiB`;
   };
   const line = async (name: string, f: WrkFigures) =>
@@ -457,12 +468,16 @@ async function main(): Promise<void> {
       await mirror.stop();
     }
   }
+  const overall = rss.peakAnon;
   rss.stop();
   const end = readRss(agentPid);
   const guard = readRss(agent.process.pid);
   console.log(
     `agent RSS now ${(end.rss / 1024).toFixed(1)} MiB, peak ${(end.peak / 1024).toFixed(1)} MiB ` +
-      `(goal ≤ 100 MiB); its iptables guard: RSS ${(guard.rss / 1024).toFixed(1)} MiB, ` +
+      `(goal ≤ 100 MiB), peak anonymous ${(overall / 1048576).toFixed(1)} MiB (the rest is the ` +
+      `deno binary's pages, shared and reclaimable); its iptables guard: RSS ${
+        (guard.rss / 1024).toFixed(1)
+      } MiB, ` +
       `${(guard.anon / 1024).toFixed(1)} MiB of it its own (not shared with the agent)`,
   );
   if (options.hold > 0) {
