@@ -14,7 +14,7 @@ import { ErrorCode } from "./h2_frames.ts";
 import { H2Session, type H2Stream, type StreamItem } from "./h2_session.ts";
 import { type RequestView, splitTarget } from "./http_filter.ts";
 import { latin1 } from "./http1_parser.ts";
-import { NO_CACHE } from "./http1_writer.ts";
+import { joinBytes, NO_CACHE } from "./http1_writer.ts";
 import type { RequestHead } from "./incoming_messages.ts";
 import { MirroredRequest } from "./mirror.ts";
 import { connectOriginal } from "./passthrough.ts";
@@ -125,13 +125,7 @@ export class H2Connection {
         size += next.value.data.length;
       }
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return joinBytes(parts);
   }
 
   private async steal(

@@ -6,6 +6,7 @@
  */
 import { firstExistingPath, RuntimeLookupError } from "./runtime_socket.ts";
 import { parseEnvList } from "../target.ts";
+import { joinBytes } from "../../features/http1_writer.ts";
 
 /** Where the docker socket is looked for, in order (hostPath mounts first). */
 export const DOCKER_SOCKETS = [
@@ -42,23 +43,13 @@ export async function httpGetOverUnixSocket(
       if (n === null) break;
       chunks.push(buffer.slice(0, n));
     }
-    const text = new TextDecoder().decode(concat(chunks));
+    const text = new TextDecoder().decode(joinBytes(chunks));
     const headerEnd = text.indexOf("\r\n\r\n");
     const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(text)?.[1] ?? 0);
     return { status, body: headerEnd < 0 ? "" : text.slice(headerEnd + 4) };
   } finally {
     conn.close();
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /**
