@@ -41,6 +41,8 @@ hookMatrix({
   expect: [/^second close: -1 EBADF$/m],
   requests: ["File.Close"],
   bypass: { args: ["close-twice", `${local}/hello.txt`], expect: [/^second close: -1 EBADF$/m] },
+  // With 8 threads another thread may be given the closed number before the second close.
+  skipModes: ["threads"],
 });
 
 Deno.test("close() of the last copy of a remote fd sends one File Close", async () => {
