@@ -5,8 +5,9 @@
  * twice — on this machine, and under `mirrord exec --target pod/<echo>` — and shows side by side
  * what each saw: the pod's environment variable, a file mounted only in the pod, the pod's
  * hostname, a Service name resolved by the cluster's DNS, and an HTTP call the Service sees coming
- * from the pod. Then it cleans up (the namespace, and the cluster unless `--keep` or it was
- * already running). Exit status 0 when mirrord showed everything the pod has.
+ * from the pod. Then a local HTTP server under `mirrord exec` steals the pod's requests that carry
+ * a header while the pod keeps answering the rest. Then it cleans up (the namespace, and the
+ * cluster unless `--keep` or it was already running). Exit status 0 when all of it worked.
  *
  * @module
  */
@@ -29,6 +30,7 @@ import {
   type Workloads,
 } from "../e2e/workloads.ts";
 import { probeRows, renderTable } from "./probe_table.ts";
+import { stealRows } from "./steal_step.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const NAMESPACE = "mirrord-demo";
@@ -153,6 +155,22 @@ async function main(args: string[]): Promise<number> {
         ? "\nEverything the pod has reached the program through mirrord."
         : "\nSome of what the pod has did NOT reach the program (✗ above).",
     );
+    const steal = await phase(
+      "incoming: a local server steals the pod's requests that carry a header",
+      () => stealRows(w, ROOT),
+    );
+    console.log("");
+    const titles = { what: "request sent to the pod's IP", local: "answered without mirrord" };
+    for (const line of renderTable(steal, "answered during mirrord exec", titles)) {
+      console.log(line);
+    }
+    const stole = steal.every((row) => row.ok);
+    console.log(
+      stole
+        ? "\nOnly the requests with the header went to the local server; the pod kept the rest."
+        : "\nThe steal did not go as it should (✗ above).",
+    );
+    ok &&= stole;
   } finally {
     await phase("cleanup", async () => {
       await kubectl(["delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=false"], {

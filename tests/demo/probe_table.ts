@@ -8,7 +8,7 @@ import type { ProbeReport, Workloads } from "../e2e/workloads.ts";
 import { BACKEND, POD_ENV, POD_FILE } from "../e2e/workloads.ts";
 
 /** One row: what was looked at, and what each run saw. */
-interface Row {
+export interface Row {
   what: string;
   local: string;
   mirrord: string;
@@ -82,10 +82,15 @@ export function probeRows(local: ProbeReport, mirrord: ProbeReport, w: Workloads
  *
  * @param rows from {@link probeRows}
  * @param mirrordTitle heading of the mirrord column
+ * @param titles headings of the other columns
  * @returns the lines
  */
-export function renderTable(rows: Row[], mirrordTitle: string): string[] {
-  const header = { what: "what the program saw", local: "on this machine", mirrord: mirrordTitle };
+export function renderTable(
+  rows: Row[],
+  mirrordTitle: string,
+  titles = { what: "what the program saw", local: "on this machine" },
+): string[] {
+  const header = { ...titles, mirrord: mirrordTitle };
   const widths = {
     what: Math.max(header.what.length, ...rows.map((r) => r.what.length)),
     local: Math.min(36, Math.max(header.local.length, ...rows.map((r) => r.local.length))),

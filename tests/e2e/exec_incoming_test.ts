@@ -6,59 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { clusterUp, skipUnlessClusterCanRun, withNamespace } from "../cluster/mod.ts";
-import { type RunningMirrord, startMirrord } from "./run_mirrord.ts";
+import {
+  answeredBy,
+  askUntil,
+  execLocalServer,
+  incomingConfig,
+  podGet,
+} from "./incoming_session.ts";
 import { deployWorkloads } from "./workloads.ts";
 
 const ignore = skipUnlessClusterCanRun();
-const LOCAL_SERVER = new URL("../apps/local_http/server.mjs", import.meta.url).pathname;
-/** The app listens here; port_mapping ties it to the pod's port 80. */
-const LOCAL_PORT = 18080;
 const STEAL_HEADER = "x-mirrord-e2e";
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-async function get(podIp: string, path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`http://${podIp}:80${path}`, { headers });
-  return { status: response.status, body: await response.text() } satisfies Answer;
-}
-
-/** Asks until `accept` likes an answer (the subscription takes a moment), at most 30 s. */
-async function until(
-  ask: () => Promise<Answer>,
-  accept: (answer: Answer) => boolean,
-  what: string,
-  mirrord?: RunningMirrord,
-): Promise<Answer> {
-  const deadline = Date.now() + 30_000;
-  let last: Answer | Error = new Error("no answer yet");
-  while (Date.now() < deadline) {
-    last = await ask().catch((error) => error as Error);
-    if (!(last instanceof Error) && accept(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  const detail = last instanceof Error ? last.message : `${last.status} ${last.body}`;
-  throw new Error(`${what}: last answer ${detail}\n${mirrord?.stderr() ?? ""}`);
-}
-
-function incoming(mode: string, extra: Record<string, unknown> = {}) {
-  return {
-    feature: {
-      network: { incoming: { mode, port_mapping: [[LOCAL_PORT, 80]], ...extra } },
-    },
-  };
-}
-
-async function execServer(namespace: string, pod: string, config: Record<string, unknown>) {
-  const mirrord = await startMirrord(
-    ["exec", "--target", `pod/${pod}`, "--", "node", LOCAL_SERVER, "--http", String(LOCAL_PORT)],
-    { config: { target: { namespace }, agent: { namespace }, ...config } },
-  );
-  await mirrord.waitForLine((line) => line.startsWith("listening "));
-  return mirrord;
-}
 
 Deno.test({
   name: "mirrord exec steal with a header filter: matching requests reach the local app, " +
@@ -70,32 +28,31 @@ Deno.test({
     await withNamespace("e2e-steal", async (namespace) => {
       const w = await deployWorkloads(namespace);
       const filter = { http_filter: { header_filter: `^${STEAL_HEADER}: yes$` } };
-      const mirrord = await execServer(namespace, w.echoPod, incoming("steal", filter));
+      const mirrord = await execLocalServer(namespace, w.echoPod, incomingConfig("steal", filter));
       try {
-        const stolen = await until(
-          () => get(w.echoPodIp, "/stolen?n=1", { [STEAL_HEADER]: "yes" }),
+        const stolen = await askUntil(
+          () => podGet(w.echoPodIp, "/stolen?n=1", { [STEAL_HEADER]: "yes" }),
           (a) => a.body.startsWith("local node GET /stolen?n=1"),
           "a matching request never reached the local app",
           mirrord,
         );
         assert.equal(stolen.status, 200);
-        // Not matching: the pod's own server answers, with its pod name.
-        const other = await get(w.echoPodIp, "/other", { [STEAL_HEADER]: "no" });
-        assert.equal(JSON.parse(other.body).host, w.echoPod);
+        // Not matching: the pod's own server answers.
+        const other = await podGet(w.echoPodIp, "/other", { [STEAL_HEADER]: "no" });
+        assert.equal(answeredBy(other), `pod ${w.echoPod}`);
         assert.equal(JSON.parse(other.body).path, "/other");
-        // The app saw the stolen request only, coming from this machine's address.
+        // The app saw the stolen request only.
         assert.ok(mirrord.stdout.some((l) => l.startsWith("request GET /stolen?n=1 peer=")));
         assert.ok(!mirrord.stdout.some((l) => l.includes("/other") || l.includes("/health")));
       } finally {
         await mirrord.stop();
       }
       // The session is over: the agent removed its redirect, the pod answers everything again.
-      const after = await until(
-        () => get(w.echoPodIp, "/after", { [STEAL_HEADER]: "yes" }),
-        (a) => a.status === 200 && a.body.startsWith("{"),
+      await askUntil(
+        () => podGet(w.echoPodIp, "/after", { [STEAL_HEADER]: "yes" }),
+        (a) => answeredBy(a) === `pod ${w.echoPod}`,
         "the pod did not get its port back",
       );
-      assert.equal(JSON.parse(after.body).host, w.echoPod);
     });
   },
 });
@@ -108,14 +65,14 @@ Deno.test({
     await clusterUp();
     await withNamespace("e2e-mirror", async (namespace) => {
       const w = await deployWorkloads(namespace);
-      const mirrord = await execServer(namespace, w.echoPod, incoming("mirror"));
+      const mirrord = await execLocalServer(namespace, w.echoPod, incomingConfig("mirror"));
       try {
         // Requests until one shows up in the app: each is answered by the pod itself.
         let n = 0;
-        await until(
+        await askUntil(
           async () => {
-            const answer = await get(w.echoPodIp, `/mirrored/${++n}`);
-            assert.equal(JSON.parse(answer.body).host, w.echoPod);
+            const answer = await podGet(w.echoPodIp, `/mirrored/${++n}`);
+            assert.equal(answeredBy(answer), `pod ${w.echoPod}`);
             return { status: 0, body: mirrord.stdout.join("\n") };
           },
           (a) => a.body.includes("request GET /mirrored/"),
@@ -124,7 +81,7 @@ Deno.test({
         );
         // Once mirroring, every request is copied.
         const path = `/mirrored/after-${n}`;
-        const answer = await get(w.echoPodIp, path);
+        const answer = await podGet(w.echoPodIp, path);
         assert.equal(JSON.parse(answer.body).path, path);
         await mirrord.waitForLine((line) => line.startsWith(`request GET ${path} peer=`));
       } finally {
