@@ -24,9 +24,11 @@ function row(name: string, f: WrkFigures): string {
   }  p99 ${f.p99.padStart(8)}  errors: ${f.errors}`;
 }
 
-function peakRss(pid: number): string {
+function memory(pid: number): string {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return /VmHWM:\s+(\d+ kB)/.exec(status)?.[1] ?? "?";
+  const mib = (field: string) =>
+    (Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024).toFixed(1);
+  return `RSS ${mib("VmRSS")} MiB (anonymous ${mib("RssAnon")} MiB), peak ${mib("VmHWM")} MiB`;
 }
 
 await using pod = await createPod();
@@ -43,9 +45,11 @@ const pgrep = new Deno.Command("pgrep", {
   stdout: "piped",
 }).outputSync();
 const intproxyPid = Number(new TextDecoder().decode(pgrep.stdout).trim().split("\n")[0]);
+console.log(`intproxy before the load: ${memory(intproxyPid)}`);
 console.log(
   row("pod IP -> agent -> intproxy -> local app", await wrk(`http://${pod.podIp}:8080/`)),
 );
+console.log(`intproxy after wrk: ${memory(intproxyPid)}`);
 console.log(row("local app answering wrk directly", await wrk("http://127.0.0.1:8080/")));
 
 const connections = 1000;
@@ -61,4 +65,4 @@ console.log(
     } timed out, ` +
     `${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
-console.log(`intproxy peak RSS: ${peakRss(intproxyPid)}`);
+console.log(`intproxy after the raw connections: ${memory(intproxyPid)}`);
