@@ -23,7 +23,9 @@
  * connections/s, default 2000), `--agent-flags "…"` (deno flags for the agent, e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof`), `--agent-env K=V,…` (extra agent environment, e.g.
  * `DENO_V8_FLAGS=--trace-gc`), `--agent-output <file>` (the agent's output lines), `--hold N`
- * (keep the agent running N s at the end, e.g. to read its /proc/PID/smaps).
+ * (keep the agent running N s at the end, e.g. to read its /proc/PID/smaps), `--memory-limit MiB`
+ * (run agent and guard in a memory cgroup with that limit, as mirrord's pod limit, and report
+ * the kernel's peak charge, limit hits and OOM kills).
  *
  * @module
  */
@@ -32,6 +34,7 @@ import { startAgent } from "../integration/harness/agent.ts";
 import { AgentClient } from "../integration/harness/agent_client.ts";
 import { IncomingClient } from "../integration/harness/incoming_client.ts";
 import type { MirrorCounts } from "./apps/mirror_client.ts";
+import { MemoryCgroup } from "./memory_cgroup.ts";
 import { bounded, echoOne, type EchoOutcome, wrk, type WrkFigures } from "./incoming_probes.ts";
 
 const SERVER = new URL("../integration/harness/servers/pod_http_server.mjs", import.meta.url)
@@ -66,6 +69,7 @@ interface Options {
   agentOutput: string | null;
   agentEnv: Record<string, string>;
   hold: number;
+  memoryLimitMib: number | null;
 }
 
 function parseOptions(args: string[]): Options {
@@ -86,6 +90,7 @@ function parseOptions(args: string[]): Options {
     agentFlags: value("--agent-flags")?.split(" ").filter((f) => f !== "") ?? [],
     agentOutput: value("--agent-output") ?? null,
     hold: Number(value("--hold") ?? 0),
+    memoryLimitMib: value("--memory-limit") ? Number(value("--memory-limit")) : null,
     agentEnv: Object.fromEntries(
       (value("--agent-env")?.split(",") ?? []).map((
         kv,
@@ -277,7 +282,11 @@ async function main(): Promise<void> {
   const metricsPort = freePort();
   await using pod = await createPod();
   await pod.spawn("/usr/bin/node", [SERVER, "--http", "8080"], "ready");
+  const cgroup = options.memoryLimitMib === null
+    ? null
+    : MemoryCgroup.create(`mirrord-bench-agent-${Deno.pid}`, options.memoryLimitMib * 1048576);
   await using agent = await startAgent(pod, {
+    cgroup: cgroup?.path,
     env: {
       RUST_LOG: "warn",
       MIRRORD_AGENT_IDLE_TTL: "120",
@@ -480,11 +489,21 @@ async function main(): Promise<void> {
       } MiB, ` +
       `${(guard.anon / 1024).toFixed(1)} MiB of it its own (not shared with the agent)`,
   );
+  if (cgroup) {
+    const f = cgroup.figures();
+    const alive = readRss(agentPid).rss > 0;
+    console.log(
+      `memory cgroup of agent and guard, limit ${options.memoryLimitMib} MiB: peak charge ` +
+        `${(f.peak / 1048576).toFixed(1)} MiB (anonymous memory and page cache), limit reached ` +
+        `${f.limitHits} times, OOM kills ${f.oomKills}; agent ${alive ? "alive" : "GONE"}`,
+    );
+  }
   if (options.hold > 0) {
     console.log(`agent pid ${agentPid}: holding it for ${options.hold} s`);
     await new Promise((resolve) => setTimeout(resolve, options.hold * 1000));
   }
   await agent.stop();
+  cgroup?.remove();
   if (options.agentOutput) await Deno.writeTextFile(options.agentOutput, agent.output.join("\n"));
 }
 

@@ -32,6 +32,8 @@ export interface AgentOptions {
   env?: Record<string, string>;
   /** flags for `deno run` before the script, e.g. `--cpu-prof` (benchmarks) */
   denoFlags?: string[];
+  /** a cgroup folder the agent starts in (host agents; benchmarks of its memory limit) */
+  cgroup?: string;
 }
 
 /** A running agent. */
@@ -89,7 +91,15 @@ export async function startAgent(
   if (where === "host") {
     for (let attempt = 1;; attempt++) {
       try {
-        process = await spawnUntilReady(Deno.execPath(), agentArgs, { ready: READY, env });
+        process = options.cgroup
+          ? await spawnUntilReady("/bin/sh", [
+            "-c",
+            'echo $$ > "$0/cgroup.procs" && exec "$@"',
+            options.cgroup,
+            Deno.execPath(),
+            ...agentArgs,
+          ], { ready: READY, env })
+          : await spawnUntilReady(Deno.execPath(), agentArgs, { ready: READY, env });
         break;
       } catch (error) {
         // The port was free when picked, but parallel tests' connections draw their source
