@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync as exists } from "node:fs";
 
 const V2_ROOT = "/sys/fs/cgroup";
 const V1_ROOT = "/sys/fs/cgroup/memory";
@@ -89,14 +90,5 @@ export class MemoryCgroup {
   private keyed(file: string): Map<string, number> {
     const lines = (this.read(file) ?? "").split("\n");
     return new Map(lines.map((line) => line.split(/\s+/)).map(([k, v]) => [k, Number(v)]));
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
