@@ -5,7 +5,7 @@
  * @module
  */
 import { runCommand } from "../../install/images/command.ts";
-import { CNI_BIN_DIR } from "./layout.ts";
+import { CNI_BIN_DIR, PORTS } from "./layout.ts";
 
 /** Commands `up` runs, with the Debian package that provides each. */
 const REQUIRED_COMMANDS: Record<string, string> = {
@@ -59,4 +59,36 @@ export async function preflightProblems(): Promise<string[]> {
       [...missing].join(" ")
     }`,
   ];
+}
+
+/**
+ * The cluster's host ports something else already listens on, e.g. the cluster of another
+ * checkout (state and daemons are per checkout; the ports are the machine's).
+ *
+ * @returns the ports taken
+ */
+export function portsTaken(): number[] {
+  return Object.values(PORTS).filter((port) => {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return false;
+    } catch (error) {
+      return error instanceof Deno.errors.AddrInUse;
+    }
+  });
+}
+
+/**
+ * Refuses to start daemons whose ports are taken by processes this checkout did not start.
+ *
+ * @throws {Error} naming the ports and the likely owner
+ */
+export function checkPortsFree(): void {
+  const taken = portsTaken();
+  if (taken.length === 0) return;
+  throw new Error(
+    `Cannot start the cluster: port${taken.length > 1 ? "s" : ""} ${taken.join(", ")} already ` +
+      "in use — most likely the local cluster of another checkout (run `deno task cluster down` " +
+      "there), or another program holding them",
+  );
 }

@@ -39,7 +39,7 @@ import {
 } from "./layout.ts";
 import { kubeletSpec, kubeProxySpec, localHealthy } from "./node.ts";
 import { ensurePki } from "./pki.ts";
-import { preflightProblems } from "./preflight.ts";
+import { checkPortsFree, preflightProblems } from "./preflight.ts";
 import { printProgress, type ProgressLog, step } from "./progress.ts";
 import { waitUntil } from "./wait.ts";
 import { parseMountinfo } from "./host_traces.ts";
@@ -181,6 +181,8 @@ export async function clusterUp(log: ProgressLog = printProgress): Promise<Clust
   });
 
   await step(log, "etcd", async () => {
+    // Nothing of this checkout's runs yet: the ports must be free, or another cluster has them.
+    if (await daemonPid("etcd") === undefined) checkPortsFree();
     const detail = await startOnce(etcdSpec(kube));
     await waitUntil(etcdHealthy, { what: "etcd to be healthy", timeoutMs: 30_000, daemon: "etcd" });
     return detail;
