@@ -9,6 +9,7 @@ import type { Workloads } from "../e2e/workloads.ts";
 import {
   type Answer,
   answeredBy,
+  askUntil,
   execLocalServer,
   incomingConfig,
   LOCAL_PORT,
@@ -38,13 +39,10 @@ export async function stealRows(w: Workloads, root: string): Promise<Row[]> {
   const mirrord = await execLocalServer(w.namespace, w.echoPod, config);
   let during: { matching: Answer; other: Answer };
   try {
-    // The agent's redirect is in place once a matching request reaches the app.
-    const deadline = Date.now() + 30_000;
-    let stolen = await matching();
-    while (answeredBy(stolen) !== "the local app" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      stolen = await matching();
-    }
+    // The agent's redirect is in place once a matching request reaches the app; if that never
+    // happens the table shows who answered instead.
+    const stolen = await askUntil(matching, (a) => answeredBy(a) === "the local app", "no steal")
+      .catch(matching);
     during = { matching: stolen, other: await other() };
   } finally {
     await mirrord.stop();
