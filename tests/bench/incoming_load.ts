@@ -282,7 +282,8 @@ async function main(): Promise<void> {
   const metricsPort = freePort();
   await using pod = await createPod();
   await pod.spawn("/usr/bin/node", [SERVER, "--http", "8080"], "ready");
-  const cgroup = options.memoryLimitMib === null
+  // Declared before the agent: disposed after it, when its processes are gone.
+  using cgroup = options.memoryLimitMib === null
     ? null
     : MemoryCgroup.create(`mirrord-bench-agent-${Deno.pid}`, options.memoryLimitMib * 1048576);
   await using agent = await startAgent(pod, {
@@ -503,7 +504,6 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, options.hold * 1000));
   }
   await agent.stop();
-  cgroup?.remove();
   if (options.agentOutput) await Deno.writeTextFile(options.agentOutput, agent.output.join("\n"));
 }
 

@@ -21,7 +21,7 @@ export interface CgroupFigures {
   oomKills: number;
 }
 
-/** A memory cgroup the bench created; `remove()` deletes it once its processes are gone. */
+/** A memory cgroup the bench created; disposing deletes it once its processes are gone. */
 export class MemoryCgroup {
   private constructor(private readonly dir: string, private readonly v2: boolean) {}
 
@@ -66,8 +66,8 @@ export class MemoryCgroup {
     };
   }
 
-  /** Deletes the group (its processes must have exited). */
-  remove(): void {
+  /** Deletes the group (its processes must have exited), also when the bench fails. */
+  [Symbol.dispose](): void {
     try {
       Deno.removeSync(this.dir);
     } catch {
