@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { joinBytes } from "./join_bytes.ts";
 
 /** Coalesce queued messages into writes of at most this many bytes. */
 const COALESCE_BYTES = 64 * 1024;
@@ -80,13 +81,7 @@ export class StreamWriter {
       size += this.#queue[count++].length;
     }
     if (count <= 1) return this.#queue.shift()!;
-    const joined = new Uint8Array(size);
-    let offset = 0;
-    for (const part of this.#queue.splice(0, count)) {
-      joined.set(part, offset);
-      offset += part.length;
-    }
-    return joined;
+    return joinBytes(this.#queue.splice(0, count));
   }
 
   async #pump(): Promise<void> {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { closeQuietly, type ConnReader } from "./conn_reader.ts";
+import { closeQuietly, concat, type ConnReader } from "./conn_reader.ts";
 import { SocketWriter } from "./socket_writer.ts";
 import {
   DEFAULT_MAX_FRAME,
@@ -471,11 +471,4 @@ export class H2Session {
     stream.end();
     if (stream.localEnded) this.streams.delete(stream.id);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

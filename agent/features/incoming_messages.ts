@@ -14,6 +14,7 @@ import type {
   NewTcpConnectionV1,
 } from "../../protocol-wasm/mod.ts";
 import { clientSupports } from "../wire.ts";
+import { joinBytes } from "./http1_writer.ts";
 
 /** How a client receives HTTP requests. */
 export type RequestFormat = "chunked-v2" | "chunked-v1" | "framed" | "legacy";
@@ -178,14 +179,6 @@ export function wholeRequest(
   if (format === "framed") {
     return { HttpRequestFramed: { internal_request: { ...head, body: frames }, ...common } };
   }
-  const data = frames.flatMap((frame) => "Data" in frame ? [frame.Data] : []);
-  let size = 0;
-  for (const d of data) size += d.length;
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const d of data) {
-    body.set(d, at);
-    at += d.length;
-  }
+  const body = joinBytes(frames.flatMap((frame) => "Data" in frame ? [frame.Data] : []));
   return { HttpRequest: { internal_request: { ...head, body }, ...common } };
 }

@@ -19,6 +19,7 @@ import type {
   LayerTcpSteal,
 } from "./_types.ts";
 import { BodyQueue } from "./body_queue.ts";
+import { joinBytes } from "../join_bytes.ts";
 import type { IncomingMode } from "./incoming_subscriptions.ts";
 import type { AppAddress, Exchange, LocalHttpPool } from "./local_http_pool.ts";
 import { validFieldName, validFieldValue } from "./local_http1.ts";
@@ -252,13 +253,7 @@ export class IncomingHttpRequest {
         },
       });
     } else {
-      const data = frames.flatMap((f) => "Data" in f ? [f.Data] : []);
-      const body = new Uint8Array(data.reduce((n, d) => n + d.length, 0));
-      let at = 0;
-      for (const d of data) {
-        body.set(d, at);
-        at += d.length;
-      }
+      const body = joinBytes(frames.flatMap((f) => "Data" in f ? [f.Data] : []));
       this.#steal({
         HttpResponse: { ...head, internal_response: { status, version, headers: clean, body } },
       });

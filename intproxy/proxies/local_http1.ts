@@ -9,6 +9,7 @@
  */
 import type { HttpHeaders, HttpVersion, InternalHttpBodyFrame } from "./_types.ts";
 import { ByteReader, ReadLimitError } from "./byte_reader.ts";
+import { joinBytes } from "../join_bytes.ts";
 
 const CRLF = new Uint8Array([13, 10]);
 const HEAD_END = new Uint8Array([13, 10, 13, 10]);
@@ -92,18 +93,6 @@ function isChunked(headers: HttpHeaders): boolean {
  */
 export function hasBodyFraming(headers: HttpHeaders): boolean {
   return isChunked(headers) || find(headers, "content-length") !== undefined;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function fieldLines(headers: HttpHeaders): Uint8Array[] {
@@ -231,7 +220,7 @@ export class Http1Connection {
       /\bclose\b/.test(connection) ||
       (request.version === "HTTP/1.0" && !/\bkeep-alive\b/.test(connection))
     ) this.reusable = false;
-    const head = concat([
+    const head = joinBytes([
       encoder.encode(`${request.method} ${request.target} ${request.version}\r\n`),
       ...fieldLines(headers),
       CRLF,
@@ -290,14 +279,14 @@ export class Http1Connection {
     const finish = () => chunked ? [encoder.encode("0\r\n"), ...fieldLines(trailers), CRLF] : [];
     if (request.rest === null) first.push(...finish());
     try {
-      await this.#write(concat(first));
+      await this.#write(joinBytes(first));
       if (request.rest !== null) {
         for await (const frame of request.rest) {
           const parts = encode(frame);
-          if (parts.length > 0) await this.#write(concat(parts));
+          if (parts.length > 0) await this.#write(joinBytes(parts));
         }
         const last = finish();
-        if (last.length > 0) await this.#write(concat(last));
+        if (last.length > 0) await this.#write(joinBytes(last));
       }
     } catch (error) {
       this.#fail();

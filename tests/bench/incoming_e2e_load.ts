@@ -16,7 +16,7 @@
 import { createPod } from "../integration/harness/pod.ts";
 import { startAgent } from "../integration/harness/agent.ts";
 import { appCommand, incoming, podServer, startApp } from "../integration/incoming/local_apps.ts";
-import { echoOne, wrk, type WrkFigures } from "./incoming_probes.ts";
+import { echoOne, readRss, wrk, type WrkFigures } from "./incoming_probes.ts";
 
 function row(name: string, f: WrkFigures): string {
   return `${name.padEnd(44)} ${f.requestsPerSec.toFixed(0).padStart(8)} req/s  p50 ${
@@ -25,10 +25,9 @@ function row(name: string, f: WrkFigures): string {
 }
 
 function memory(pid: number): string {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const mib = (field: string) =>
-    (Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024).toFixed(1);
-  return `RSS ${mib("VmRSS")} MiB (anonymous ${mib("RssAnon")} MiB), peak ${mib("VmHWM")} MiB`;
+  const { rss, anon, peak } = readRss(pid);
+  const mib = (kib: number) => (kib / 1024).toFixed(1);
+  return `RSS ${mib(rss)} MiB (anonymous ${mib(anon)} MiB), peak ${mib(peak)} MiB`;
 }
 
 await using pod = await createPod();

@@ -35,7 +35,14 @@ import { AgentClient } from "../integration/harness/agent_client.ts";
 import { IncomingClient } from "../integration/harness/incoming_client.ts";
 import type { MirrorCounts } from "./apps/mirror_client.ts";
 import { MemoryCgroup } from "./memory_cgroup.ts";
-import { bounded, echoOne, type EchoOutcome, wrk, type WrkFigures } from "./incoming_probes.ts";
+import {
+  bounded,
+  echoOne,
+  type EchoOutcome,
+  readRss,
+  wrk,
+  type WrkFigures,
+} from "./incoming_probes.ts";
 
 const SERVER = new URL("../integration/harness/servers/pod_http_server.mjs", import.meta.url)
   .pathname;
@@ -182,16 +189,6 @@ class MemorySampler {
 
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
-  }
-}
-
-function readRss(pid: number): { rss: number; peak: number; anon: number } {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rss: field("VmRSS"), peak: field("VmHWM"), anon: field("RssAnon") };
-  } catch {
-    return { rss: 0, peak: 0, anon: 0 };
   }
 }
 

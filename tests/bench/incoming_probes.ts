@@ -1,6 +1,6 @@
 /**
- * Load probes shared by the incoming benchmarks: wrk figures, and one raw TCP connection whose
- * echoed bytes are checked by SHA-256.
+ * Load probes shared by the incoming benchmarks: wrk figures, a process's memory, and one raw TCP
+ * connection whose echoed bytes are checked by SHA-256.
  *
  * @module
  */
@@ -125,5 +125,21 @@ export async function echoOne(hostname: string, port: number, size: number): Pro
     return await bounded(exchange().catch(() => "lost" as const), close, "timeout");
   } finally {
     close();
+  }
+}
+
+/**
+ * A process's memory from /proc (all zero once it is gone).
+ *
+ * @param pid the process
+ * @returns KiB: resident now, peak resident, anonymous (not file-backed) resident now
+ */
+export function readRss(pid: number): { rss: number; peak: number; anon: number } {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: field("VmRSS"), peak: field("VmHWM"), anon: field("RssAnon") };
+  } catch {
+    return { rss: 0, peak: 0, anon: 0 };
   }
 }
