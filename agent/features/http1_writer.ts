@@ -7,6 +7,7 @@
  */
 import type { HttpHeaders } from "../../protocol-wasm/mod.ts";
 import { type Http1Head, latin1 } from "./http1_parser.ts";
+import { joinBytes } from "../join_bytes.ts";
 
 const REASONS: Record<number, string> = {
   100: "Continue",
@@ -153,20 +154,4 @@ export function withHeaders(head: Http1Head, extra: [string, string][]): Uint8Ar
   for (const [name, value] of extra) kept.push(`${name}: ${value}`);
   const out = kept.join("\r\n") + "\r\n\r\n";
   return Uint8Array.from(out, (c) => c.charCodeAt(0));
-}
-
-/**
- * @param parts byte arrays
- * @returns them joined
- */
-export function joinBytes(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
