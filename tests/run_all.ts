@@ -52,14 +52,17 @@ const tiers = parseTiers(Deno.args);
 await prepareMachine({ root: isRoot() });
 
 const total = { passed: 0, failed: 0, skipped: 0 };
+const failures: string[] = [];
 for (const tier of tiers) {
   const result = await runTier(tier);
   total.passed += result.passed;
   total.failed += result.failed;
   total.skipped += result.skipped;
+  failures.push(...result.failures.map((name) => `[${tier}] ${name}`));
   console.log(
     `[${tier}] ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`,
   );
 }
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 Deno.exit(total.failed === 0 ? 0 : 1);

@@ -11,6 +11,12 @@ export interface TierResult {
   passed: number;
   failed: number;
   skipped: number;
+  /** names of what failed, so the end of a long log says which */
+  failures: string[];
+}
+
+function emptyResult(): TierResult {
+  return { passed: 0, failed: 0, skipped: 0, failures: [] };
 }
 
 const REPORT_DIR = ".cache/test-reports";
@@ -26,7 +32,7 @@ async function run(cmd: string[]): Promise<number> {
  * @returns one passed or failed count per check
  */
 export async function runStaticChecks(): Promise<TierResult> {
-  const result: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  const result = emptyResult();
   const checks: [string, string[]][] = [
     ["format", [Deno.execPath(), "fmt", "--check"]],
     ["lint", [Deno.execPath(), "lint"]],
@@ -38,6 +44,7 @@ export async function runStaticChecks(): Promise<TierResult> {
     else {
       console.log(`[static] ${name} FAILED`);
       result.failed++;
+      result.failures.push(name);
     }
   }
   return result;
@@ -50,15 +57,24 @@ export async function runStaticChecks(): Promise<TierResult> {
  * @returns the counts found in it
  */
 export function countJunit(xml: string): TierResult {
-  const result: TierResult = { passed: 0, failed: 0, skipped: 0 };
-  const cases = xml.matchAll(/<testcase name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g);
-  for (const [, name, body] of cases) {
+  const result = emptyResult();
+  const cases = xml.matchAll(
+    /<testcase name="([^"]*)" classname="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g,
+  );
+  for (const [, name, file, body] of cases) {
     if (name.includes(" &gt; ")) continue;
-    if (body.includes("<failure")) result.failed++;
-    else if (body.includes("<skipped")) result.skipped++;
+    if (body.includes("<failure")) {
+      result.failed++;
+      result.failures.push(`${unescapeXml(name)} (${unescapeXml(file)})`);
+    } else if (body.includes("<skipped")) result.skipped++;
     else result.passed++;
   }
   return result;
+}
+
+function unescapeXml(text: string): string {
+  return text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"')
+    .replaceAll("&apos;", "'").replaceAll("&amp;", "&");
 }
 
 /** Options of a `deno test` tier. */
@@ -101,7 +117,7 @@ export async function runDenoTests(
 ): Promise<TierResult> {
   const present = [];
   for (const path of paths) if (await exists(path)) present.push(path);
-  if (present.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+  if (present.length === 0) return emptyResult();
   if (options.needsRoot && !isRoot()) {
     console.log(
       `\n!!! [${tier}] NOT ROOT: tests that need network namespaces, iptables or the cluster ` +
@@ -126,9 +142,13 @@ export async function runDenoTests(
     xml = await Deno.readTextFile(report);
   } catch {
     console.log(`[${tier}] deno test exited with ${code} and wrote no report`);
-    return { passed: 0, failed: 1, skipped: 0 };
+    return { ...emptyResult(), failed: 1, failures: [`deno test exited with ${code}, no report`] };
   }
   const counts = countJunit(xml);
-  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  if (code !== 0 && counts.failed === 0) {
+    // e.g. an uncaught error or a leak reported after the last case
+    counts.failed = 1;
+    counts.failures.push(`deno test exited with ${code} although every case passed`);
+  }
   return counts;
 }
