@@ -43,9 +43,41 @@ export async function runApp(
   args: string[],
   env: Record<string, string>,
 ): Promise<number> {
-  let child: Deno.ChildProcess;
+  // Listen before spawning: the app may run (and be signalled) before spawn() returns here, and
+  // a SIGTERM with no listener would kill the CLI and orphan the app.
+  let child: Deno.ChildProcess | undefined;
+  const early: Deno.Signal[] = [];
+  const forward = (signal: Deno.Signal) => {
+    if (!child) return early.push(signal);
+    try {
+      child.kill(signal);
+    } catch {
+      // Already exited.
+    }
+  };
+  const interactive = Deno.stdin.isTerminal();
+  const signals = interactive ? FORWARDED : [...FORWARDED, ...TERMINAL_SIGNALS];
+  const handlers = signals.map((signal) => [signal, () => forward(signal)] as const);
+  // A terminal's Ctrl-C reaches the app directly; the CLI must outlive it to report its status.
+  const ignored = interactive ? TERMINAL_SIGNALS : [];
+  const noop = () => {};
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  for (const signal of ignored) Deno.addSignalListener(signal, noop);
   try {
-    child = new Deno.Command(path, {
+    child = spawnApp(path, args, env);
+    for (const signal of early) forward(signal);
+    const status = await child.status;
+    if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    return status.code;
+  } finally {
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    for (const signal of ignored) Deno.removeSignalListener(signal, noop);
+  }
+}
+
+function spawnApp(path: string, args: string[], env: Record<string, string>): Deno.ChildProcess {
+  try {
+    return new Deno.Command(path, {
       args,
       env,
       clearEnv: true,
@@ -64,29 +96,5 @@ export async function runApp(
       hint: "check the command and its permissions",
       cause: error,
     });
-  }
-  const signals = Deno.stdin.isTerminal() ? FORWARDED : [...FORWARDED, ...TERMINAL_SIGNALS];
-  const handlers = signals.map((signal) => {
-    const handler = () => {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already exited.
-      }
-    };
-    Deno.addSignalListener(signal, handler);
-    return [signal, handler] as const;
-  });
-  // A terminal's Ctrl-C reaches the app directly; the CLI must outlive it to report its status.
-  const ignored = Deno.stdin.isTerminal() ? TERMINAL_SIGNALS : [];
-  const noop = () => {};
-  for (const signal of ignored) Deno.addSignalListener(signal, noop);
-  try {
-    const status = await child.status;
-    if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
-    return status.code;
-  } finally {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-    for (const signal of ignored) Deno.removeSignalListener(signal, noop);
   }
 }
