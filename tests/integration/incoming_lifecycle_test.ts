@@ -9,17 +9,13 @@ import { startAgent } from "./harness/agent.ts";
 import { AgentClient } from "./harness/agent_client.ts";
 import { IncomingClient } from "./harness/incoming_client.ts";
 import { run } from "./harness/process.ts";
+import { natRules, natRulesOnceClean } from "./harness/pod_iptables.ts";
 import { rootTest } from "./harness/root_only.ts";
 
 const SERVER = new URL("./harness/servers/pod_http_server.mjs", import.meta.url).pathname;
 
 function inPod(pod: Pod, cmd: string, ...args: string[]): Promise<string> {
   return run("/usr/bin/nsenter", [`--net=${pod.netnsPath}`, cmd, ...args]);
-}
-
-async function natRules(pod: Pod): Promise<string> {
-  return await inPod(pod, "iptables-legacy", "-t", "nat", "-S") +
-    await inPod(pod, "iptables-nft", "-t", "nat", "-S");
 }
 
 async function get(url: string): Promise<string> {
@@ -48,7 +44,8 @@ rootTest(
       let answer = "";
       while (Date.now() - killedAt < 5000 && answer !== "pod GET / ") answer = await get(url);
       equal(answer, "pod GET / ", "the pod answers again within 5 s");
-      ok(!(await natRules(pod)).includes("MRDIN_"), "the chains are gone");
+      const nat = await natRulesOnceClean(pod, killedAt + 5000);
+      ok(!nat.includes("MRDIN_"), `the chains are gone within 5 s:\n${nat}`);
       equal(await agent.exited, 137);
       match(agent.output.join("\n"), /guard: the agent was killed by SIGKILL; iptables chains/);
     } finally {

@@ -9,6 +9,7 @@ import { startAgent } from "./harness/agent.ts";
 import { AgentClient } from "./harness/agent_client.ts";
 import { IncomingClient } from "./harness/incoming_client.ts";
 import { run } from "./harness/process.ts";
+import { natRules, natRulesOnceClean } from "./harness/pod_iptables.ts";
 import { rootTest } from "./harness/root_only.ts";
 
 const SERVER = new URL("./harness/servers/pod_http_server.mjs", import.meta.url).pathname;
@@ -29,17 +30,6 @@ async function stealClient(address: { hostname: string; port: number }): Promise
 
 function curl(...args: string[]): Promise<string> {
   return run("curl", ["-sS", "--max-time", "10", ...args]);
-}
-
-async function natRules(pod: Pod): Promise<string> {
-  return await run("/usr/bin/nsenter", [
-    `--net=${pod.netnsPath}`,
-    "iptables-legacy",
-    "-t",
-    "nat",
-    "-S",
-  ]) +
-    await run("/usr/bin/nsenter", [`--net=${pod.netnsPath}`, "iptables-nft", "-t", "nat", "-S"]);
 }
 
 rootTest("steal: an unfiltered steal relays raw TCP both ways, with half-close", async () => {
@@ -98,11 +88,9 @@ rootTest(
     }
     // The client left: the port is the pod's again and the chains are gone.
     await steal.until(() => true);
-    for (let i = 0; i < 50 && (await natRules(pod)).includes("MRDIN_"); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const nat = await natRulesOnceClean(pod, Date.now() + 5000);
     equal(await curl(`http://${pod.podIp}:8080/back`), "pod GET /back ");
-    ok(!(await natRules(pod)).includes("MRDIN_"));
+    ok(!nat.includes("MRDIN_"), nat);
   },
 );
 

@@ -6,6 +6,7 @@
  */
 import type { Pod } from "../harness/pod.ts";
 import { run } from "../harness/process.ts";
+import { SLOT_ROOT } from "../harness/slot.ts";
 import { type ExecOptions, type ExecSession, PYTHON, spawnExec } from "../exec/run_exec.ts";
 
 const POD_SERVER = new URL("../harness/servers/pod_http_server.mjs", import.meta.url).pathname;
@@ -69,6 +70,11 @@ export async function startApp(
   options: ExecOptions,
   servers = 1,
 ): Promise<ExecSession> {
+  // Local apps of parallel test files listen on the same ports (8080…) of this machine. The layer
+  // moves an app to a free port when its port is taken, but two sockets bound with SO_REUSEADDR
+  // before either listens leave the second one's listen() failing, as without mirrord. So apps
+  // start one at a time, machine-wide, until they listen.
+  using _turn = await localPortsTurn();
   const session = await spawnExec(pod, command, options);
   try {
     for (let i = 0; i < servers; i++) {
@@ -76,11 +82,20 @@ export async function startApp(
       if (!line.startsWith("listening ")) throw new Error(`unexpected app output: ${line}`);
     }
   } catch (error) {
-    const { stderr } = await session.finish().catch(() => ({ stderr: "" }));
+    // Stop first: a server that did start keeps the output open, so finish() alone would wait.
     await session[Symbol.asyncDispose]();
+    const { stderr } = await session.finish().catch(() => ({ stderr: "" }));
     throw new Error(`${(error as Error).message}\napp stderr: ${stderr}`);
   }
   return session;
+}
+
+/** A machine-wide lock file (flock), released with the handle. */
+async function localPortsTurn(): Promise<Disposable> {
+  await Deno.mkdir(SLOT_ROOT, { recursive: true });
+  const file = await Deno.open(`${SLOT_ROOT}/local-ports.lock`, { create: true, write: true });
+  await file.lock(true);
+  return { [Symbol.dispose]: () => file.close() };
 }
 
 /**

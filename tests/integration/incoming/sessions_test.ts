@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { createPod, forkedChild } from "../harness/pod.ts";
 import { startAgent } from "../harness/agent.ts";
-import { run } from "../harness/process.ts";
+import { natRulesOnceClean } from "../harness/pod_iptables.ts";
 import { execTest, PYTHON, spawnExec } from "../exec/run_exec.ts";
 import { appCommand, curl, incoming, podServer, startApp } from "./local_apps.ts";
 
@@ -79,12 +79,8 @@ execTest(
       answer = await curl("--max-time", "1", url).catch(() => "");
     }
     assert.equal(answer, "pod GET / ", "the pod answers again within 5 s");
-    const nat = await Promise.all(
-      ["iptables-legacy", "iptables-nft"].map((iptables) =>
-        run("/usr/bin/nsenter", [`--net=${pod.netnsPath}`, iptables, "-t", "nat", "-S"])
-      ),
-    );
-    assert.ok(!nat.join("").includes("MRDIN_"), "the agent's chains are gone");
+    const nat = await natRulesOnceClean(pod, killedAt + 5000);
+    assert.ok(!nat.includes("MRDIN_"), `the agent's chains are gone within 5 s:\n${nat}`);
     // The failed session terminates the app (SIGTERM, forwarded status 128 + 15).
     const result = await app.finish();
     assert.equal(result.code, 143, result.stderr);
