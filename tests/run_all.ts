@@ -3,6 +3,8 @@
  * ends with one line `N passed, N failed, N skipped` summing all of them.
  *
  * Usage: `deno task test [tier…]` where tier ∈ static, unit, integration, e2e (default: all).
+ * Each `deno test` tier has a time limit (about 3× its usual length, 75 min in all, within CI's 90)
+ * so a hung test costs one failure, not the run.
  *
  * @module
  */
@@ -32,14 +34,20 @@ async function runTier(tier: Tier): Promise<TierResult> {
     case "unit":
       return await runDenoTests("unit", ["."], {
         ignore: ["tests/integration", "tests/e2e", "tests/cluster", "tests/bench"],
+        limitMinutes: 15,
       });
     case "integration":
-      return await runDenoTests("integration", ["tests/integration"], { needsRoot: true });
+      return await runDenoTests("integration", ["tests/integration"], {
+        needsRoot: true,
+        limitMinutes: 20,
+      });
     case "e2e":
       try {
+        // A cold cluster build (downloads, images) is part of this tier.
         return await runDenoTests("e2e", ["tests/cluster", "tests/e2e"], {
           needsRoot: true,
           serial: true,
+          limitMinutes: 40,
         });
       } finally {
         // The tests bring the local cluster up; whatever happened, it must not outlive the tier.

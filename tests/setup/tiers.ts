@@ -21,9 +21,33 @@ function emptyResult(): TierResult {
 
 const REPORT_DIR = ".cache/test-reports";
 
-async function run(cmd: string[]): Promise<number> {
+/** What a command run under a time limit ended with. */
+export interface RunOutcome {
+  code: number;
+  /** the limit was reached and the command killed */
+  timedOut: boolean;
+}
+
+/**
+ * Runs a command with inherited output; past `limitMs` it gets SIGTERM, then SIGKILL 10 s later,
+ * so one hung test cannot take the whole run (and its summary line) with it.
+ */
+export async function runWithLimit(cmd: string[], limitMs = Infinity): Promise<RunOutcome> {
   const child = new Deno.Command(cmd[0], { args: cmd.slice(1), stdin: "null" }).spawn();
-  return (await child.status).code;
+  let timedOut = false;
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  if (Number.isFinite(limitMs)) {
+    timers.push(setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+      timers.push(setTimeout(() => child.kill("SIGKILL"), 10_000));
+    }, limitMs));
+  }
+  try {
+    return { code: (await child.status).code, timedOut };
+  } finally {
+    timers.forEach(clearTimeout);
+  }
 }
 
 /**
@@ -40,7 +64,7 @@ export async function runStaticChecks(): Promise<TierResult> {
   ];
   for (const [name, cmd] of checks) {
     console.log(`\n[static] ${name}: ${cmd.slice(1).join(" ")}`);
-    if (await run(cmd) === 0) result.passed++;
+    if ((await runWithLimit(cmd)).code === 0) result.passed++;
     else {
       console.log(`[static] ${name} FAILED`);
       result.failed++;
@@ -85,6 +109,8 @@ export interface DenoTestOptions {
   needsRoot?: boolean;
   /** run test files one after another (shared machine state such as the cluster) */
   serial?: boolean;
+  /** the tier is stopped after this long and counts one failure (a test hangs) */
+  limitMinutes: number;
 }
 
 /** The `exclude` list of deno.json: build outputs and caches that hold foreign test files. */
@@ -113,7 +139,7 @@ async function exists(path: string): Promise<boolean> {
 export async function runDenoTests(
   tier: string,
   paths: string[],
-  options: DenoTestOptions = {},
+  options: DenoTestOptions,
 ): Promise<TierResult> {
   const present = [];
   for (const path of paths) if (await exists(path)) present.push(path);
@@ -136,7 +162,13 @@ export async function runDenoTests(
   }
   args.push(...present);
   console.log(`\n[${tier}] deno ${args.slice(1).join(" ")}`);
-  const code = await run(args);
+  const { code, timedOut } = await runWithLimit(args, options.limitMinutes * 60_000);
+  if (timedOut) {
+    const failure = `stopped after ${options.limitMinutes} min: a test hangs (see "has been ` +
+      `running for over" above)`;
+    console.log(`[${tier}] ${failure}`);
+    return { ...emptyResult(), failed: 1, failures: [failure] };
+  }
   let xml: string;
   try {
     xml = await Deno.readTextFile(report);

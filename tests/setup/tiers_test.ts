@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countJunit } from "./tiers.ts";
+import { countJunit, runWithLimit } from "./tiers.ts";
 import { parsePackageList } from "./prepare_machine.ts";
 
 Deno.test("countJunit() counts top-level cases by outcome, names the failed ones and ignores steps", () => {
@@ -19,4 +19,12 @@ Deno.test("countJunit() counts top-level cases by outcome, names the failed ones
 
 Deno.test("parsePackageList() drops comments and blank lines", () => {
   assert.deepEqual(parsePackageList("# head\niproute2\n\ncurl # why\n"), ["iproute2", "curl"]);
+});
+
+Deno.test("runWithLimit() stops a command that outlives its limit and says so", async () => {
+  assert.deepEqual(await runWithLimit(["sleep", "30"], 200), { code: 143, timedOut: true });
+  assert.deepEqual(await runWithLimit(["sh", "-c", "exit 4"], 10_000), {
+    code: 4,
+    timedOut: false,
+  });
 });
