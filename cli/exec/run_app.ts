@@ -48,7 +48,10 @@ export async function runApp(
   let child: Deno.ChildProcess | undefined;
   const early: Deno.Signal[] = [];
   const forward = (signal: Deno.Signal) => {
-    if (!child) return early.push(signal);
+    if (!child) {
+      early.push(signal);
+      return;
+    }
     try {
       child.kill(signal);
     } catch {
