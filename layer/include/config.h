@@ -79,6 +79,7 @@ struct layer_config {
   int enable_exec_hooks;
   int use_dev_null;
   int guard_std_fds;
+  int hide_ipv6_interfaces;
 
   uint64_t socket_timeout_secs;        /* internal_proxy.socket_timeout */
 };

@@ -6,6 +6,7 @@
 #define LAYER_REAL_H
 
 #include <dirent.h>
+#include <ifaddrs.h>
 #include <netdb.h>
 #include <spawn.h>
 #include <stdio.h>

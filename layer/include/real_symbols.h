@@ -130,6 +130,8 @@ REAL_FN(struct hostent *, gethostbyname2, (const char *, int))
 REAL_FN(int, gethostbyname_r, (const char *, struct hostent *, char *, size_t, struct hostent **, int *))
 REAL_FN(int, gethostbyname2_r, (const char *, int, struct hostent *, char *, size_t, struct hostent **, int *))
 REAL_FN(int, gethostname, (char *, size_t))
+REAL_FN(int, getifaddrs, (struct ifaddrs **))
+REAL_FN(void, freeifaddrs, (struct ifaddrs *))
 /* processes */
 REAL_FN(pid_t, fork, (void))
 REAL_FN(pid_t, vfork, (void))

@@ -261,6 +261,7 @@ int config_from_json(const struct json *root, struct layer_config *c, char *err,
   c->enable_exec_hooks = json_bool_or(json_member(experimental, "enable_exec_hooks_linux"), 1);
   c->use_dev_null = json_bool_or(json_member(experimental, "use_dev_null"), 1);
   c->guard_std_fds = json_bool_or(json_member(experimental, "guard_std_fds"), 1);
+  c->hide_ipv6_interfaces = json_bool_or(json_member(experimental, "hide_ipv6_interfaces"), 0);
 
   const struct json *timeout = json_path(root, "internal_proxy.socket_timeout");
   if (timeout && timeout->type == JSON_NUMBER && timeout->number > 0) c->socket_timeout_secs = (uint64_t)timeout->number;

@@ -13,6 +13,8 @@
  *   layer_unit decode-metadata HEX   prints a MetadataInternal as JSON
  *   layer_unit filter ENTRY IP PORT tcp|udp | filter-dns ENTRY NODE PORT
  *   layer_unit base64 encode|decode TEXT
+ *   layer_unit ifaddrs FAMILIES  FAMILIES like "4,6,0": a one-block list (0: no address), filtered
+ *                                by ifaddrs_drop_ipv6; prints the kept entries' original indexes
  *   layer_unit incoming ...           see unit_incoming.c
  */
 #include <arpa/inet.h>
@@ -31,6 +33,7 @@
 #include "config_json.h"
 #include "errno_map.h"
 #include "fs_policy.h"
+#include "ifaddrs_filter.h"
 #include "net_filter.h"
 #include "regex.h"
 #include "unit_driver.h"
@@ -564,6 +567,43 @@ static int cmd_filter(char **argv, int dns) {
   return 0;
 }
 
+static int freed_block;
+static void free_block(struct ifaddrs *list) {
+  freed_block = 1;
+  free(list);
+}
+
+/* Entry i is named "i" so the output shows which entries were kept, and in which order. */
+static int cmd_ifaddrs(const char *families) {
+  size_t n = 1;
+  for (const char *c = families; *c; c++) n += *c == ',';
+  struct node {
+    struct ifaddrs entry;
+    struct sockaddr_storage addr;
+    char name[24];
+  } *block = calloc(n, sizeof *block);
+  const char *c = families;
+  for (size_t i = 0; i < n; i++, c = strchr(c, ',') ? strchr(c, ',') + 1 : c) {
+    int family = atoi(c);
+    snprintf(block[i].name, sizeof block[i].name, "%zu", i);
+    block[i].entry.ifa_name = block[i].name;
+    block[i].addr.ss_family = family == 6 ? AF_INET6 : AF_INET;
+    block[i].entry.ifa_addr = family ? (struct sockaddr *)&block[i].addr : NULL;
+    block[i].entry.ifa_next = i + 1 < n ? &block[i + 1].entry : NULL;
+  }
+  struct ifaddrs *list = &block[0].entry;
+  ifaddrs_drop_ipv6(&list, free_block);
+  printf("{\"kept\":[");
+  for (struct ifaddrs *e = list; e; e = e->ifa_next) {
+    int inside = (char *)e >= (char *)block && (char *)e < (char *)(block + n);
+    printf("%s\"%s%s\"", e == list ? "" : ",", e->ifa_name, inside ? "" : " (outside the block)");
+  }
+  printf("],\"head_in_place\":%s,\"freed\":%s}\n", list == &block[0].entry ? "true" : "false",
+         freed_block ? "true" : "false");
+  if (!freed_block) free(block);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: layer_unit COMMAND ...\n");
@@ -583,6 +623,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "decode-uv") && argc == 4) return cmd_decode_uv(argv[3], atoi(argv[2]));
   if (!strcmp(cmd, "filter") && argc == 6) return cmd_filter(argv + 2, 0);
   if (!strcmp(cmd, "filter-dns") && argc == 5) return cmd_filter(argv + 2, 1);
+  if (!strcmp(cmd, "ifaddrs") && argc == 3) return cmd_ifaddrs(argv[2]);
   if (!strcmp(cmd, "base64") && argc == 4) {
     size_t n;
     char *out = !strcmp(argv[2], "encode") ? base64_encode(argv[3], strlen(argv[3])) : base64_decode(argv[3], &n);
