@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { joinBytes } from "./join_bytes.ts";
+import { joinBytes } from "../cli/join_bytes.ts";
 
 /** Coalesce queued messages into writes of at most this many bytes. */
 const COALESCE_BYTES = 64 * 1024;

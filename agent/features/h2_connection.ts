@@ -15,7 +15,7 @@ import { H2Session, type H2Stream, type StreamItem } from "./h2_session.ts";
 import { type RequestView, splitTarget } from "./http_filter.ts";
 import { latin1 } from "./http1_parser.ts";
 import { NO_CACHE } from "./http1_writer.ts";
-import { joinBytes } from "../join_bytes.ts";
+import { joinBytes } from "../../cli/join_bytes.ts";
 import type { RequestHead } from "./incoming_messages.ts";
 import { MirroredRequest } from "./mirror.ts";
 import { connectOriginal } from "./passthrough.ts";

@@ -43,6 +43,7 @@ import { SocketWriter } from "./socket_writer.ts";
 import { PEER_QUEUE_LIMIT, StolenConnection } from "./stolen_connection.ts";
 import { type ResponseSink, StolenRequest } from "./stolen_request.ts";
 import { type ConnectionMeta, originOf, type TrafficContext } from "./traffic_context.ts";
+import { joinBytes } from "../../cli/join_bytes.ts";
 
 const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
 const EMPTY = new Uint8Array(0);
@@ -269,13 +270,7 @@ export class Http1Connection {
       }
       if (piece.done) break;
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const d of data) {
-      out.set(d, at);
-      at += d.length;
-    }
-    return out;
+    return joinBytes(data);
   }
 
   private async steal(

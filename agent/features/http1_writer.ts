@@ -7,7 +7,7 @@
  */
 import type { HttpHeaders } from "../../protocol-wasm/mod.ts";
 import { type Http1Head, latin1 } from "./http1_parser.ts";
-import { joinBytes } from "../join_bytes.ts";
+import { joinBytes } from "../../cli/join_bytes.ts";
 
 const REASONS: Record<number, string> = {
   100: "Continue",

@@ -14,7 +14,7 @@ import type {
   NewTcpConnectionV1,
 } from "../../protocol-wasm/mod.ts";
 import { clientSupports } from "../wire.ts";
-import { joinBytes } from "../join_bytes.ts";
+import { joinBytes } from "../../cli/join_bytes.ts";
 
 /** How a client receives HTTP requests. */
 export type RequestFormat = "chunked-v2" | "chunked-v1" | "framed" | "legacy";

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ByteStream } from "./byte_stream.ts";
+import { joinBytes } from "../join_bytes.ts";
 
 /** Reads lines and exact byte counts from a stream, keeping what it read ahead. */
 export class BufferedReader {
@@ -199,7 +200,7 @@ export async function sendRequest(stream: ByteStream, request: HttpRequest): Pro
   }
   for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
   const headBytes = new TextEncoder().encode(head.join("\r\n") + "\r\n\r\n");
-  const message = request.body ? concat(headBytes, request.body) : headBytes;
+  const message = request.body ? joinBytes([headBytes, request.body]) : headBytes;
   let written = 0;
   while (written < message.length) written += await stream.write(message.subarray(written));
 
@@ -232,7 +233,7 @@ export async function sendRequest(stream: ByteStream, request: HttpRequest): Pro
     async text() {
       const parts: Uint8Array[] = [];
       for await (const chunk of chunks()) parts.push(chunk);
-      return new TextDecoder().decode(concat(...parts));
+      return new TextDecoder().decode(joinBytes(parts));
     },
     async *lines() {
       const decoder = new TextDecoder();
@@ -249,20 +250,4 @@ export async function sendRequest(stream: ByteStream, request: HttpRequest): Pro
       if (rest) yield rest;
     },
   };
-}
-
-/**
- * Joins byte arrays.
- *
- * @param parts the arrays
- * @returns one array
- */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -7,7 +7,8 @@
  * @module
  */
 import type { ByteStream } from "./byte_stream.ts";
-import { type BufferedReader, concat } from "./http1.ts";
+import type { BufferedReader } from "./http1.ts";
+import { joinBytes } from "../join_bytes.ts";
 
 /** One received message. */
 export interface WebSocketMessage {
@@ -222,7 +223,7 @@ export class WebSocketConnection {
       }
       parts.push(payload);
       if (fin) {
-        const data = parts.length === 1 ? parts[0] : concat(...parts);
+        const data = parts.length === 1 ? parts[0] : joinBytes(parts);
         return { binary: messageOpcode === OP_BINARY, data };
       }
     }

@@ -19,7 +19,7 @@ import type {
   LayerTcpSteal,
 } from "./_types.ts";
 import { BodyQueue } from "./body_queue.ts";
-import { joinBytes } from "../join_bytes.ts";
+import { joinBytes } from "../../cli/join_bytes.ts";
 import type { IncomingMode } from "./incoming_subscriptions.ts";
 import type { AppAddress, Exchange, LocalHttpPool } from "./local_http_pool.ts";
 import { validFieldName, validFieldValue } from "./local_http1.ts";

@@ -9,7 +9,7 @@
  */
 import type { HttpHeaders, HttpVersion, InternalHttpBodyFrame } from "./_types.ts";
 import { ByteReader, ReadLimitError } from "./byte_reader.ts";
-import { joinBytes } from "../join_bytes.ts";
+import { joinBytes } from "../../cli/join_bytes.ts";
 
 const CRLF = new Uint8Array([13, 10]);
 const HEAD_END = new Uint8Array([13, 10, 13, 10]);

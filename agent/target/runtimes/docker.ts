@@ -6,7 +6,7 @@
  */
 import { firstExistingPath, RuntimeLookupError } from "./runtime_socket.ts";
 import { parseEnvList } from "../target.ts";
-import { joinBytes } from "../../join_bytes.ts";
+import { joinBytes } from "../../../cli/join_bytes.ts";
 
 /** Where the docker socket is looked for, in order (hostPath mounts first). */
 export const DOCKER_SOCKETS = [

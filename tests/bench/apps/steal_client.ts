@@ -19,7 +19,7 @@ import {
   encodeClientMessage,
   PROTOCOL_VERSION,
 } from "../../../protocol-wasm/mod.ts";
-import { joinBytes } from "../../../agent/join_bytes.ts";
+import { joinBytes } from "../../../cli/join_bytes.ts";
 
 const BODY = new TextEncoder().encode("stolen");
 

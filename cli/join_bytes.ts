@@ -1,5 +1,6 @@
 /**
- * One buffer from several: bodies from their frames, coalesced writes, message heads.
+ * One buffer from several: bodies from their frames, coalesced writes, message heads. Shared by
+ * the cli, the intproxy and the agent (whose image ships cli/ too).
  *
  * @module
  */
